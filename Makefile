@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/pointsbank migrate
+	$(BIN)/pointsbank demo
+	@echo "pointsbank: http://127.0.0.1:8000/docs  (use a token above with 'Authorize')"
+	$(BIN)/pointsbank serve
+
+lint: install
+	$(BIN)/ruff check src projections api tests
+	$(BIN)/mypy
+
+test: install
+	bash scripts/ensure-postgres.sh
+	$(MAKE) lint
+	$(BIN)/pytest -q
+
+bench: install
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,46 @@
+"""The FastAPI application: `create_app(settings)` wires services, routers and error mapping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import problems
+from api.routes import catalogue, health, households, residents
+from api.services import Services, open_services
+from pointsbank.settings import Settings
+
+DESCRIPTION = """
+积分银行 pointsbank — 社区志愿服务积分的事件溯源账本。
+
+Every award, deduction and correction is an immutable event; balances and statements are
+projections. Authenticate with `Authorization: Bearer <token>` (see `pointsbank token create`),
+and send a fresh `Idempotency-Key` header with every change: resending the same key after a
+dropped response returns the first result and writes nothing.
+"""
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = services is None
+        app.state.services = services or open_services(
+            settings, apply_migrations=settings.database_url.startswith("sqlite:")
+        )
+        app.state.services.start_projecting()
+        try:
+            yield
+        finally:
+            if own:
+                app.state.services.close()
+
+    app = FastAPI(title="pointsbank 积分银行", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    problems.install(app)
+    for router in (health.router, catalogue.router, residents.router, households.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,124 @@
+"""The `pointsbank` command line: serve, migrate, demo, token create, project, rebuild."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+from uuid import UUID
+
+import typer
+import uvicorn
+
+from api.services import open_services
+from pointsbank.domain.common import Role
+from pointsbank.domain.community import Community
+from pointsbank.settings import Settings
+from projections.migrate import migrate as apply_migrations
+
+app = typer.Typer(
+    help="pointsbank 积分银行: an event-sourced volunteer points bank.\n\n"
+    "The store is chosen by POINTSBANK_DATABASE_URL (default: the SQLite file "
+    "./var/pointsbank.sqlite3; or postgresql://user:password@host:port/dbname).",
+    no_args_is_help=True,
+)
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    workers: Annotated[int, typer.Option(help="server processes")] = 1,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    settings = Settings()
+    apply_migrations(settings.database_url)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the read-model tables."""
+    applied = apply_migrations(Settings().database_url)
+    typer.echo(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
+
+
+@app.command()
+def demo() -> None:
+    """Seed a demo street (two communities, ~50 residents, households, awards); safe to rerun."""
+    from api.demo import seed
+
+    services = open_services(Settings())
+    try:
+        for line in seed(services):
+            typer.echo(line)
+    finally:
+        services.close()
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="admin, staff, clerk or auditor")],
+    name: Annotated[str, typer.Option(help="the account's unique name, e.g. zhang.wei")],
+    community: Annotated[
+        str | None, typer.Option(help="community code (required for staff and clerks)")
+    ] = None,
+    resident: Annotated[
+        str | None, typer.Option(help="the resident id of this person, if they live here")
+    ] = None,
+) -> None:
+    """Create an account (or rotate its token) and print the token once."""
+    services = open_services(Settings())
+    try:
+        community_id = Community.id_for(community) if community else None
+        if community_id is not None and not any(
+            c["community_id"] == str(community_id) for c in services.queries.communities()
+        ):
+            raise typer.BadParameter(f"unknown community code {community!r}")
+        issued = services.accounts.issue(
+            name, role, services.now(), community_id, UUID(resident) if resident else None
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    finally:
+        services.close()
+    typer.echo(issued.token)
+
+
+@app.command()
+def project() -> None:
+    """Run the projector in this process, following the log until interrupted."""
+    settings = Settings()
+    services = open_services(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    typer.echo("projecting; Ctrl-C to stop")
+    try:
+        services.projector.run_forever(stop, settings.projector_poll_seconds)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.close()
+
+
+@app.command()
+def rebuild() -> None:
+    """Rebuild every read model from the event log alone."""
+    services = open_services(Settings())
+    try:
+        position = services.projector.rebuild()
+    finally:
+        services.close()
+    typer.echo(f"rebuilt read models up to log position {position}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,103 @@
+"""Request dependencies: the services, the acting user, and the command envelope."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, ClassVar
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict
+
+from api.problems import ApiProblem
+from api.services import Services
+from pointsbank.application import Command, Outcome
+from pointsbank.domain.common import Actor, Context
+
+MAX_KEY_LENGTH = 200
+
+
+class Body(BaseModel):
+    """A request body; `personal_fields` are left out of the idempotency fingerprint."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    personal_fields: ClassVar[frozenset[str]] = frozenset()
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+bearer = HTTPBearer(auto_error=False, description="a token from `pointsbank token create`")
+
+
+def get_actor(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise ApiProblem(401, "unauthenticated", "missing bearer token", **challenge)
+    actor = services.accounts.authenticate(credentials.credentials)
+    if actor is None:
+        raise ApiProblem(401, "unauthenticated", "unknown or revoked token", **challenge)
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+class Commander:
+    """Builds the command envelope for one state-changing request and answers it."""
+
+    def __init__(self, services: Services, actor: Actor, key: str, request: Request) -> None:
+        self.services = services
+        self.actor = actor
+        self.key = key
+        self.request = request
+
+    def __call__(self, body: Body | None = None) -> Command:
+        payload: dict[str, Any] = {}
+        if body is not None:
+            payload = body.model_dump(mode="json", exclude=set(body.personal_fields))
+        canonical = json.dumps(
+            [self.request.method, self.request.url.path, payload],
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        at = self.services.now()
+        ctx = Context(actor=self.actor, at=at, today=at.astimezone(self.services.settings.zone).date())
+        return Command(ctx=ctx, key=self.key, fingerprint=hashlib.sha256(canonical.encode()).hexdigest())
+
+    def respond(self, outcome: Outcome) -> JSONResponse:
+        self.services.projected(outcome.position)
+        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+        return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)
+
+
+def get_commander(
+    request: Request,
+    services: ServicesDep,
+    actor: ActorDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="a fresh unique key (e.g. a UUID) per intended change; "
+            "resend the same key when retrying",
+        ),
+    ] = None,
+) -> Commander:
+    key = (idempotency_key or "").strip()
+    if not key:
+        raise ApiProblem(400, "idempotency-key-missing", "the Idempotency-Key header is required")
+    if len(key) > MAX_KEY_LENGTH:
+        raise ApiProblem(400, "idempotency-key-invalid", f"Idempotency-Key is over {MAX_KEY_LENGTH} characters")
+    return Commander(services, actor, key, request)
+
+
+CommanderDep = Annotated[Commander, Depends(get_commander)]

@@ -1,0 +1,67 @@
+"""The street's structure and catalogue: communities, grids and points rules."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from pointsbank.domain.rule import Category
+
+router = APIRouter(tags=["catalogue"])
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class NewCommunity(Body):
+    code: Code
+    name: Name
+
+
+class NewGrid(Body):
+    code: Code
+    name: Name
+
+
+class NewRule(Body):
+    code: Code
+    name: Name
+    category: Category
+    points: Annotated[int, Field(strict=True, ge=1, le=1000)]
+
+
+@router.get("/communities")
+def list_communities(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+    """List the street's communities and their grids."""
+    return services.queries.communities()
+
+
+@router.post("/communities", status_code=201)
+def register_community(body: NewCommunity, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Register a community (admin)."""
+    return cmd.respond(services.bank.register_community(cmd(body), body.code, body.name))
+
+
+@router.post("/communities/{community_id}/grids", status_code=201)
+def add_grid(
+    community_id: UUID, body: NewGrid, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Add a grid to a community (admin)."""
+    return cmd.respond(services.bank.add_grid(cmd(body), community_id, body.code, body.name))
+
+
+@router.get("/rules")
+def list_rules(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+    """List the points rules catalogue."""
+    return services.queries.rules()
+
+
+@router.post("/rules", status_code=201)
+def define_rule(body: NewRule, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Define a points rule (admin)."""
+    outcome = services.bank.define_rule(cmd(body), body.code, body.name, body.category, body.points)
+    return cmd.respond(outcome)

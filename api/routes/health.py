@@ -1,0 +1,27 @@
+"""Liveness and readiness probes for the load balancer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ServicesDep
+from api.problems import ApiProblem
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(services: ServicesDep) -> dict[str, object]:
+    """The store answers, and how far the read models lag behind the log."""
+    try:
+        log_end = services.bank.recorder.max_notification_id() or 0
+        projected = services.projector.position()
+    except Exception as exc:
+        raise ApiProblem(503, "not-ready", f"the store does not answer: {exc}") from exc
+    return {"status": "ready", "log_position": log_end, "projected_position": projected}

@@ -1,0 +1,77 @@
+"""Households and their members, who join and leave on effective dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from pointsbank.domain.common import NotFound, Role
+
+router = APIRouter(prefix="/households", tags=["households"])
+
+
+class NewHousehold(Body):
+    community_id: UUID
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class Joining(Body):
+    resident_id: UUID
+    joined_on: date
+
+
+class Leaving(Body):
+    left_on: date
+
+
+@router.post("", status_code=201)
+def create(body: NewHousehold, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Create a household in a community (staff)."""
+    return cmd.respond(services.bank.create_household(cmd(body), body.community_id, body.name))
+
+
+@router.get("")
+def list_households(
+    services: ServicesDep, actor: ActorDep, community_id: UUID | None = None
+) -> list[dict[str, Any]]:
+    """List households, of one community or (admins, auditors) of the whole street."""
+    if actor.role in (Role.STAFF, Role.CLERK):
+        community_id = actor.community_id
+    return services.queries.households(community_id)
+
+
+@router.get("/{household_id}")
+def get_household(household_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """A household with its members, past and present."""
+    row = services.queries.household(household_id)
+    if row is None or (
+        actor.role in (Role.STAFF, Role.CLERK) and row["community_id"] != str(actor.community_id)
+    ):
+        raise NotFound(f"unknown household {household_id}", household_id=str(household_id))
+    return row
+
+
+@router.post("/{household_id}/members", status_code=201)
+def join(
+    household_id: UUID, body: Joining, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """A resident joins the household from a date."""
+    outcome = services.bank.join_household(cmd(body), household_id, body.resident_id, body.joined_on)
+    return cmd.respond(outcome)
+
+
+@router.post("/{household_id}/members/{resident_id}/leave")
+def leave(
+    household_id: UUID, resident_id: UUID, body: Leaving, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """A resident leaves the household on a date."""
+    outcome = services.bank.leave_household(
+        cmd(body), household_id, resident_id, body.left_on
+    )
+    return cmd.respond(outcome)

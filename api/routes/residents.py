@@ -1,0 +1,162 @@
+"""Residents: enrolment, look-up, points awarded and deducted, balance and statement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Actor, NotFound, Role
+from pointsbank.domain.authority import require_role
+from pointsbank.domain.resident import MAX_QUANTITY
+from pointsbank.registry import PersonalData
+
+router = APIRouter(prefix="/residents", tags=["residents"])
+Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY)]
+Text = Annotated[str, Field(max_length=500)]
+
+
+class Enrolment(Body):
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"name", "phone", "id_card"})
+    community_id: UUID
+    grid: Annotated[str, Field(min_length=1, max_length=40)]
+    name: Annotated[str, Field(min_length=1, max_length=50)]
+    phone: Annotated[str | None, Field(pattern=r"^\+?[0-9 -]{5,20}$")] = None
+    id_card: Annotated[str | None, Field(pattern=r"^[0-9]{17}[0-9Xx]$")] = None
+    party_member: bool = False
+    without_hukou: bool = False
+    enrolled_on: date | None = None
+
+
+class Award(Body):
+    rule_code: Annotated[str, Field(min_length=1, max_length=40)]
+    quantity: Quantity = 1
+    occurred_on: date
+    note: Text = ""
+
+
+class Deduction(Body):
+    rule_code: Annotated[str, Field(min_length=1, max_length=40)]
+    quantity: Quantity = 1
+    occurred_on: date
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class Correction(Body):
+    corrects_version: Annotated[int, Field(strict=True, ge=1)]
+    points: Annotated[int, Field(strict=True, ge=-MAX_POINTS_PER_EVENT, le=MAX_POINTS_PER_EVENT)]
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def visible(actor: Actor, row: dict[str, Any] | None, resident_id: UUID) -> dict[str, Any]:
+    """Staff and clerks see only their own community; to them others do not exist."""
+    if row is None or (
+        actor.role in (Role.STAFF, Role.CLERK) and row["community_id"] != str(actor.community_id)
+    ):
+        raise NotFound(f"unknown resident {resident_id}", resident_id=str(resident_id))
+    return row
+
+
+@router.post("", status_code=201)
+def enrol(body: Enrolment, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Enrol a resident; personal data goes to the erasable registry, never into events."""
+    command = cmd(body)
+    outcome = services.bank.enrol(
+        command,
+        body.community_id,
+        body.grid,
+        body.party_member,
+        body.without_hukou,
+        body.enrolled_on or command.ctx.today,
+        PersonalData(name=body.name, phone=body.phone, id_card=body.id_card),
+    )
+    return cmd.respond(outcome)
+
+
+@router.get("")
+def find(
+    services: ServicesDep,
+    actor: ActorDep,
+    q: Annotated[str | None, Query(max_length=50, description="part of a name or phone")] = None,
+    community_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[dict[str, Any]]:
+    """Find residents by name or phone."""
+    if actor.role in (Role.STAFF, Role.CLERK):
+        community_id = actor.community_id
+    return services.queries.find_residents(community_id, q, limit)
+
+
+@router.get("/{resident_id}")
+def get_resident(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """A resident's profile and balance."""
+    return visible(actor, services.queries.resident(resident_id), resident_id)
+
+
+@router.get("/{resident_id}/balance")
+def balance(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """The resident's balance with totals by kind of entry."""
+    return visible(actor, services.queries.balance(resident_id), resident_id)
+
+
+@router.get("/{resident_id}/statement")
+def statement(
+    resident_id: UUID,
+    services: ServicesDep,
+    actor: ActorDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> dict[str, Any]:
+    """Every entry of the resident's account with its running balance."""
+    row = visible(actor, services.queries.balance(resident_id), resident_id)
+    entries = services.queries.statement(resident_id, offset, limit)
+    return {"resident_id": str(resident_id), "balance": row["balance"], "entries": entries}
+
+
+@router.post("/{resident_id}/awards", status_code=201)
+def award(
+    resident_id: UUID, body: Award, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Award points by a rule of the catalogue (staff of the resident's community)."""
+    outcome = services.bank.award(
+        cmd(body), resident_id, body.rule_code, body.quantity, body.occurred_on, body.note
+    )
+    return cmd.respond(outcome)
+
+
+@router.post("/{resident_id}/deductions", status_code=201)
+def deduct(
+    resident_id: UUID, body: Deduction, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Deduct points by a deduction rule, with a reason."""
+    outcome = services.bank.deduct(
+        cmd(body), resident_id, body.rule_code, body.quantity, body.occurred_on, body.reason
+    )
+    return cmd.respond(outcome)
+
+
+@router.post("/{resident_id}/corrections", status_code=201)
+def correct(
+    resident_id: UUID, body: Correction, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Correct an award or deduction by a signed number of points; the original stays."""
+    outcome = services.bank.correct(
+        cmd(body), resident_id, body.corrects_version, body.points, body.reason
+    )
+    return cmd.respond(outcome)
+
+
+@router.delete("/{resident_id}/personal-data")
+def erase_personal_data(
+    resident_id: UUID, services: ServicesDep, actor: ActorDep
+) -> dict[str, Any]:
+    """Erase a resident's name, phone and ID card (PIPL); the ledger stays whole (admin)."""
+    require_role(actor, Role.ADMIN)
+    visible(actor, services.queries.resident(resident_id), resident_id)
+    erased = services.registry.erase(resident_id, services.now())
+    return {"resident_id": str(resident_id), "erased": erased}

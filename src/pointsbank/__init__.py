@@ -1,0 +1,1 @@
+"""pointsbank: an event-sourced volunteer points bank for urban communities."""

@@ -1,0 +1,292 @@
+"""The points bank's application service: load aggregates, decide, save atomically.
+
+Every command runs under an idempotency key that is saved in the same transaction as the
+events it guards; a version conflict reloads and decides again (never replays old writes).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
+
+from pointsbank.domain.authority import require_community, require_not_beneficiary, require_role
+from pointsbank.domain.common import Conflict, Context, DomainError, NotFound, Role
+from pointsbank.domain.community import Community
+from pointsbank.domain.household import Household
+from pointsbank.domain.idempotency import IdempotencyRecord
+from pointsbank.domain.resident import Resident
+from pointsbank.domain.rule import Category, Rule
+from pointsbank.registry import PersonalData, PersonalDataRegistry
+
+A = TypeVar("A", bound=Aggregate)
+RESIDENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/resident")
+HOUSEHOLD_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/household")
+MAX_ATTEMPTS = 30
+
+
+class Busy(DomainError):
+    status = 503
+    code = "busy"
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Command:
+    """The envelope of every state-changing request."""
+
+    ctx: Context
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    body: dict[str, Any]
+    position: int | None
+    replayed: bool = False
+
+
+Decision = tuple[Sequence[Aggregate], int, dict[str, Any]]
+
+
+class PointsBank(Application[UUID]):
+    name = "PointsBank"
+    snapshotting_intervals = {Resident: 100}  # noqa: RUF012
+
+    def __init__(self, env: dict[str, str], registry: PersonalDataRegistry) -> None:
+        super().__init__(env)
+        self.registry = registry
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # -- the command loop ---------------------------------------------------------------------
+
+    def execute(
+        self,
+        cmd: Command,
+        decide: Callable[[], Decision],
+        before_save: Callable[[], None] | None = None,
+    ) -> Outcome:
+        """Decide and save under `cmd.key`; a retry of the same request returns the first result."""
+        key_id = IdempotencyRecord.id_for(cmd.ctx.actor.user_id, cmd.key)
+        for attempt in range(MAX_ATTEMPTS):
+            first = self._find(IdempotencyRecord, key_id)
+            if first is not None:
+                status, body = first.replay(cmd.fingerprint)
+                return Outcome(status, body, None, replayed=True)
+            aggregates, status, body = decide()
+            record = IdempotencyRecord.record(
+                cmd.ctx.actor.user_id, cmd.key, cmd.fingerprint, status, body, cmd.ctx
+            )
+            if before_save is not None:
+                before_save()
+            try:
+                recordings = self.save(record, *aggregates)
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+                continue
+            return Outcome(status, body, recordings[-1].notification.id)
+        raise Busy("the ledger is busy with concurrent changes; please retry")
+
+    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        aggregate = self._find(cls, aggregate_id)
+        if aggregate is None:
+            raise NotFound(f"unknown {what} {aggregate_id}", **{f"{what}_id": str(aggregate_id)})
+        return aggregate
+
+    def rule(self, code: str) -> Rule:
+        rule = self._find(Rule, Rule.id_for(code))
+        if rule is None:
+            raise NotFound(f"unknown rule {code}", rule_code=code)
+        return rule
+
+    # -- street, communities, grids, rules ----------------------------------------------------
+
+    def register_community(self, cmd: Command, code: str, name: str) -> Outcome:
+        require_role(cmd.ctx.actor, Role.ADMIN)
+
+        def decide() -> Decision:
+            if self._find(Community, Community.id_for(code)) is not None:
+                raise Conflict(f"community {code} already exists", code=code)
+            community = Community.register(code, name, cmd.ctx)
+            return [community], 201, {"community_id": str(community.id), "code": code}
+
+        return self.execute(cmd, decide)
+
+    def add_grid(self, cmd: Command, community_id: UUID, code: str, name: str) -> Outcome:
+        require_role(cmd.ctx.actor, Role.ADMIN)
+
+        def decide() -> Decision:
+            community = self.get(Community, community_id, "community")
+            community.add_grid(code, name, cmd.ctx)
+            return [community], 201, {"community_id": str(community_id), "grid": code}
+
+        return self.execute(cmd, decide)
+
+    def define_rule(
+        self, cmd: Command, code: str, name: str, category: Category, points: int
+    ) -> Outcome:
+        require_role(cmd.ctx.actor, Role.ADMIN)
+
+        def decide() -> Decision:
+            if self._find(Rule, Rule.id_for(code)) is not None:
+                raise Conflict(f"rule {code} already exists", rule_code=code)
+            rule = Rule.define(code, name, category, points, cmd.ctx)
+            return [rule], 201, {"rule_code": code, "rule_version": rule.revision}
+
+        return self.execute(cmd, decide)
+
+    # -- residents and households -------------------------------------------------------------
+
+    def enrol(
+        self,
+        cmd: Command,
+        community_id: UUID,
+        grid: str,
+        party_member: bool,
+        without_hukou: bool,
+        enrolled_on: date,
+        personal: PersonalData,
+    ) -> Outcome:
+        require_role(cmd.ctx.actor, Role.STAFF)
+        # Derived from the key, so a retried enrolment files personal data under the same id.
+        resident_id = uuid5(RESIDENT_NAMESPACE, f"{cmd.ctx.actor.user_id}\x00{cmd.key}")
+
+        def decide() -> Decision:
+            community = self.get(Community, community_id, "community")
+            require_community(cmd.ctx.actor, community.id)
+            community.require_grid(grid)
+            resident = Resident.enrol(
+                resident_id, community.id, grid, party_member, without_hukou, enrolled_on, cmd.ctx
+            )
+            return [resident], 201, {"resident_id": str(resident_id)}
+
+        return self.execute(cmd, decide, lambda: self.registry.keep(resident_id, personal))
+
+    def create_household(self, cmd: Command, community_id: UUID, name: str) -> Outcome:
+        require_role(cmd.ctx.actor, Role.STAFF)
+        household_id = uuid5(HOUSEHOLD_NAMESPACE, f"{cmd.ctx.actor.user_id}\x00{cmd.key}")
+
+        def decide() -> Decision:
+            community = self.get(Community, community_id, "community")
+            require_community(cmd.ctx.actor, community.id)
+            household = Household.create(household_id, community.id, name, cmd.ctx)
+            return [household], 201, {"household_id": str(household_id)}
+
+        return self.execute(cmd, decide)
+
+    def join_household(
+        self, cmd: Command, household_id: UUID, resident_id: UUID, joined_on: date
+    ) -> Outcome:
+        require_role(cmd.ctx.actor, Role.STAFF)
+
+        def decide() -> Decision:
+            household = self.get(Household, household_id, "household")
+            resident = self.get(Resident, resident_id, "resident")
+            require_community(cmd.ctx.actor, household.community_id)
+            resident.join_household(household, joined_on, cmd.ctx)
+            body = {"household_id": str(household_id), "resident_id": str(resident_id)}
+            return [resident], 201, body
+
+        return self.execute(cmd, decide)
+
+    def leave_household(
+        self, cmd: Command, household_id: UUID, resident_id: UUID, left_on: date
+    ) -> Outcome:
+        require_role(cmd.ctx.actor, Role.STAFF)
+
+        def decide() -> Decision:
+            resident = self.get(Resident, resident_id, "resident")
+            require_community(cmd.ctx.actor, resident.community_id)
+            resident.leave_household(household_id, left_on, cmd.ctx)
+            body = {"household_id": str(household_id), "resident_id": str(resident_id)}
+            return [resident], 200, body
+
+        return self.execute(cmd, decide)
+
+    # -- points -------------------------------------------------------------------------------
+
+    def award(
+        self, cmd: Command, resident_id: UUID, rule_code: str, quantity: int,
+        occurred_on: date, note: str,
+    ) -> Outcome:
+        require_role(cmd.ctx.actor, Role.STAFF)
+
+        def decide() -> Decision:
+            resident = self._beneficiary(cmd, resident_id)
+            rule = self.rule(rule_code)
+            version = resident.award(rule, quantity, occurred_on, note, cmd.ctx)
+            return [resident], 201, _entry_body(resident, version)
+
+        return self.execute(cmd, decide)
+
+    def deduct(
+        self, cmd: Command, resident_id: UUID, rule_code: str, quantity: int,
+        occurred_on: date, reason: str,
+    ) -> Outcome:
+        require_role(cmd.ctx.actor, Role.STAFF)
+
+        def decide() -> Decision:
+            resident = self._beneficiary(cmd, resident_id)
+            rule = self.rule(rule_code)
+            version = resident.deduct(rule, quantity, occurred_on, reason, cmd.ctx)
+            return [resident], 201, _entry_body(resident, version)
+
+        return self.execute(cmd, decide)
+
+    def correct(
+        self, cmd: Command, resident_id: UUID, corrects_version: int, points: int, reason: str
+    ) -> Outcome:
+        require_role(cmd.ctx.actor, Role.STAFF)
+
+        def decide() -> Decision:
+            resident = self._beneficiary(cmd, resident_id)
+            version = resident.correct(corrects_version, points, reason, cmd.ctx)
+            return [resident], 201, _entry_body(resident, version)
+
+        return self.execute(cmd, decide)
+
+    def _beneficiary(self, cmd: Command, resident_id: UUID) -> Resident:
+        """Load the resident whose points change, checking the actor may change them."""
+        actor = cmd.ctx.actor
+        resident = self.get(Resident, resident_id, "resident")
+        require_community(actor, resident.community_id)
+        actor_household = None
+        if actor.resident_id is not None:
+            own = self._find(Resident, actor.resident_id)
+            actor_household = own.household_id if own else None
+        require_not_beneficiary(actor, resident.id, resident.household_id, actor_household)
+        return resident
+
+
+def _entry_body(resident: Resident, version: int) -> dict[str, Any]:
+    return {"resident_id": str(resident.id), "version": version, "balance": resident.balance}

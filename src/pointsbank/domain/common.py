@@ -1,0 +1,114 @@
+"""What every aggregate shares: who acts, when, the base event and the domain errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+MAX_POINTS_PER_EVENT = 10_000
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    STAFF = "staff"
+    CLERK = "clerk"
+    AUDITOR = "auditor"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user behind a command."""
+
+    user_id: str
+    role: Role
+    community_id: UUID | None = None
+    resident_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts and when: recorded time in UTC and today's date in the street's time zone."""
+
+    actor: Actor
+    at: datetime
+    today: date
+
+    def meta(self, occurred_on: date, reason: str) -> dict[str, Any]:
+        """The attributes every event carries (invariant 4)."""
+        return {
+            "timestamp": self.at,
+            "actor_id": self.actor.user_id,
+            "actor_role": self.actor.role.value,
+            "occurred_on": occurred_on,
+            "reason": reason,
+        }
+
+
+class LedgerEvent(Aggregate.Event):
+    """Says who (actor and role), when it happened (occurred_on) and why (reason)."""
+
+    actor_id: str
+    actor_role: str
+    occurred_on: date
+    reason: str
+
+
+class LedgerCreated(Aggregate.Created):
+    actor_id: str
+    actor_role: str
+    occurred_on: date
+    reason: str
+
+
+class DomainError(Exception):
+    """A command refused by the domain; `code` names the refusal for clients."""
+
+    status = 422
+    code = "invalid-command"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not-found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+def require(condition: bool, error: DomainError) -> None:
+    if not condition:
+        raise error
+
+
+def check_occurred_on(occurred_on: date, today: date) -> None:
+    require(
+        occurred_on <= today,
+        DomainError(
+            f"occurred_on {occurred_on} is in the future (today is {today})",
+            field="occurred_on",
+        ),
+    )
+
+
+def check_points(points: int, *, field: str = "points") -> None:
+    require(
+        0 < points <= MAX_POINTS_PER_EVENT,
+        DomainError(f"{field} must be between 1 and {MAX_POINTS_PER_EVENT}", field=field),
+    )

@@ -1,0 +1,220 @@
+"""A resident's account: enrolment, household membership and every points entry.
+
+Personal data (name, phone, ID card) never enters these events (invariant 9); the resident is
+known here only by a pseudonymous id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from pointsbank.domain.common import (
+    MAX_POINTS_PER_EVENT,
+    Context,
+    DomainError,
+    LedgerCreated,
+    LedgerEvent,
+    NotFound,
+    check_occurred_on,
+    check_points,
+    require,
+)
+from pointsbank.domain.household import Household
+from pointsbank.domain.rule import Rule
+
+MAX_QUANTITY = 1000
+
+
+class Resident(Aggregate):
+    class Enrolled(LedgerCreated):
+        community_id: UUID
+        grid: str
+        party_member: bool
+        without_hukou: bool
+
+    class PointsAwarded(LedgerEvent):
+        rule_code: str
+        rule_version: int
+        quantity: int
+        points: int
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.record_entry(self.originator_version, "award", self.points, self.occurred_on)
+
+    class PointsDeducted(LedgerEvent):
+        rule_code: str
+        rule_version: int
+        quantity: int
+        points: int
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.record_entry(
+                self.originator_version, "deduction", -self.points, self.occurred_on
+            )
+
+    class PointsCorrected(LedgerEvent):
+        corrects_version: int
+        points: int
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.entries[str(self.corrects_version)]["net"] += self.points
+            aggregate.balance += self.points
+
+    class JoinedHousehold(LedgerEvent):
+        household_id: UUID
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.household_id = self.household_id
+            aggregate.household_since = self.occurred_on
+
+    class LeftHousehold(LedgerEvent):
+        household_id: UUID
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.household_id = None
+            aggregate.household_left_on = self.occurred_on
+
+    def __init__(
+        self, community_id: UUID, grid: str, party_member: bool, without_hukou: bool
+    ) -> None:
+        self.community_id = community_id
+        self.grid = grid
+        self.party_member = party_member
+        self.without_hukou = without_hukou
+        self.balance = 0
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.household_id: UUID | None = None
+        self.household_since: date | None = None
+        self.household_left_on: date | None = None
+
+    @classmethod
+    def enrol(
+        cls,
+        resident_id: UUID,
+        community_id: UUID,
+        grid: str,
+        party_member: bool,
+        without_hukou: bool,
+        enrolled_on: date,
+        ctx: Context,
+    ) -> Resident:
+        check_occurred_on(enrolled_on, ctx.today)
+        return cls._create(
+            cls.Enrolled,
+            id=resident_id,
+            community_id=community_id,
+            grid=grid,
+            party_member=party_member,
+            without_hukou=without_hukou,
+            **ctx.meta(enrolled_on, "enrolled"),
+        )
+
+    def record_entry(self, version: int, kind: str, signed: int, occurred_on: date) -> None:
+        self.entries[str(version)] = {
+            "kind": kind,
+            "original": signed,
+            "net": signed,
+            "occurred_on": occurred_on.isoformat(),
+        }
+        self.balance += signed
+
+    def award(self, rule: Rule, quantity: int, occurred_on: date, note: str, ctx: Context) -> int:
+        require(not rule.is_deduction, DomainError(f"rule {rule.code} is a deduction rule"))
+        points = self._points_for(rule, quantity, occurred_on, ctx)
+        self.trigger_event(
+            self.PointsAwarded,
+            rule_code=rule.code,
+            rule_version=rule.revision,
+            quantity=quantity,
+            points=points,
+            **ctx.meta(occurred_on, note or rule.name),
+        )
+        return self.version
+
+    def deduct(self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context) -> int:
+        require(rule.is_deduction, DomainError(f"rule {rule.code} is not a deduction rule"))
+        require(bool(reason.strip()), DomainError("a deduction needs a reason", field="reason"))
+        points = self._points_for(rule, quantity, occurred_on, ctx)
+        self.trigger_event(
+            self.PointsDeducted,
+            rule_code=rule.code,
+            rule_version=rule.revision,
+            quantity=quantity,
+            points=points,
+            **ctx.meta(occurred_on, reason),
+        )
+        return self.version
+
+    def _points_for(self, rule: Rule, quantity: int, occurred_on: date, ctx: Context) -> int:
+        require(rule.active, DomainError(f"rule {rule.code} is retired", field="rule_code"))
+        require(
+            0 < quantity <= MAX_QUANTITY,
+            DomainError(f"quantity must be between 1 and {MAX_QUANTITY}", field="quantity"),
+        )
+        check_occurred_on(occurred_on, ctx.today)
+        points = rule.points * quantity
+        check_points(points)
+        return points
+
+    def correct(self, corrects_version: int, points: int, reason: str, ctx: Context) -> int:
+        """Adjust an award or deduction by a signed amount; the original stays as it was."""
+        entry = self.entries.get(str(corrects_version))
+        if entry is None:
+            raise NotFound(
+                f"resident has no award or deduction at version {corrects_version}",
+                field="corrects_version",
+            )
+        require(points != 0, DomainError("a correction of 0 points changes nothing", field="points"))
+        require(bool(reason.strip()), DomainError("a correction needs a reason", field="reason"))
+        net = entry["net"] + points
+        sign = 1 if entry["original"] > 0 else -1
+        require(
+            0 <= net * sign <= MAX_POINTS_PER_EVENT,
+            DomainError(
+                f"a correction may take this {entry['kind']} from {entry['net']} to between 0 "
+                f"and {sign * MAX_POINTS_PER_EVENT}, not to {net}",
+                field="points",
+            ),
+        )
+        self.trigger_event(
+            self.PointsCorrected,
+            corrects_version=corrects_version,
+            points=points,
+            **ctx.meta(date.fromisoformat(entry["occurred_on"]), reason),
+        )
+        return self.version
+
+    def join_household(self, household: Household, joined_on: date, ctx: Context) -> None:
+        require(
+            household.community_id == self.community_id,
+            DomainError("the household belongs to another community", field="household_id"),
+        )
+        require(
+            self.household_id is None,
+            DomainError("the resident already belongs to a household; leave it first"),
+        )
+        check_occurred_on(joined_on, ctx.today)
+        require(
+            self.household_left_on is None or joined_on >= self.household_left_on,
+            DomainError("joined_on is before the resident left their last household"),
+        )
+        self.trigger_event(
+            self.JoinedHousehold, household_id=household.id, **ctx.meta(joined_on, "joined")
+        )
+
+    def leave_household(self, household_id: UUID, left_on: date, ctx: Context) -> None:
+        if self.household_id != household_id:
+            raise DomainError("the resident is not a member of this household")
+        check_occurred_on(left_on, ctx.today)
+        assert self.household_since is not None
+        require(
+            left_on >= self.household_since,
+            DomainError(f"left_on is before the resident joined ({self.household_since})"),
+        )
+        self.trigger_event(
+            self.LeftHousehold, household_id=self.household_id, **ctx.meta(left_on, "left")
+        )

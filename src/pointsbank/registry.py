@@ -1,0 +1,47 @@
+"""The erasable personal-data registry (invariant 9): name, phone and ID card by resident id.
+
+Kept outside the event log, so that erasure under PIPL leaves the ledger whole and verifiable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from pointsbank.db import Database
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    name: str
+    phone: str | None = None
+    id_card: str | None = None
+
+
+class PersonalDataRegistry:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def keep(self, resident_id: UUID, data: PersonalData) -> None:
+        """Record once; a retry of the same enrolment leaves the first record as it was."""
+        self.db.execute(
+            "INSERT INTO personal_data (resident_id, name, phone, id_card) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (resident_id) DO NOTHING",
+            (str(resident_id), data.name, data.phone, data.id_card),
+        )
+
+    def get(self, resident_id: UUID) -> PersonalData | None:
+        row = self.db.query_one(
+            "SELECT name, phone, id_card FROM personal_data WHERE resident_id = ?",
+            (str(resident_id),),
+        )
+        return PersonalData(**row) if row else None
+
+    def erase(self, resident_id: UUID, at: datetime) -> bool:
+        erased = self.db.execute(
+            "UPDATE personal_data SET name = '(已删除)', phone = NULL, id_card = NULL, "
+            "erased_at = ? WHERE resident_id = ? AND erased_at IS NULL",
+            (at.isoformat(), str(resident_id)),
+        )
+        return erased == 1

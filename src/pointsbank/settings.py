@@ -1,0 +1,30 @@
+"""Settings read once from the environment (prefix POINTSBANK_) and passed in explicitly."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POINTSBANK_")
+
+    database_url: str = Field(
+        default="sqlite:///./var/pointsbank.sqlite3",
+        description="sqlite:///path (embedded default) or postgresql://user:pass@host:port/db",
+    )
+    timezone: str = Field(default="Asia/Shanghai", description="the street's time zone")
+    street_name: str = "示范街道"
+    inprocess_projector: bool = Field(
+        default=True,
+        description="run projections inside the server; false when `pointsbank project` runs",
+    )
+    projector_poll_seconds: float = 0.2
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

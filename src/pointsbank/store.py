@@ -1,0 +1,39 @@
+"""Chooses the event store from one database URL: an SQLite file or a PostgreSQL server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+def event_store_env(url: str) -> dict[str, str]:
+    """The `eventsourcing` environment for a `sqlite:///…` or `postgresql://…` URL."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+    if url.startswith(("postgresql://", "postgres://")):
+        parts = urlsplit(url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parts.path.lstrip("/"),
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_MAX_OVERFLOW": "20",
+            "POSTGRES_LOCK_TIMEOUT": "30",
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
+        }
+    raise ValueError(f"unsupported database url {url!r}: use sqlite:///path or postgresql://…")
+
+
+def events_table(url: str) -> str:
+    """Where the library keeps the event log, for the auditors' direct reads."""
+    return "stored_events" if url.startswith("sqlite:") else "pointsbank_events"
