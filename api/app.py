@@ -38,8 +38,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if own:
                 app.state.services.close()
 
-    app = FastAPI(title="pointsbank 积分银行", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="pointsbank 积分银行", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+    )
     problems.install(app)
     for router in (health.router, catalogue.router, residents.router, households.router):
         app.include_router(router)

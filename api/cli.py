@@ -34,7 +34,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     settings = Settings()
-    apply_migrations(settings.database_url)
+    open_services(settings).close()
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -47,7 +47,12 @@ def serve(
 @app.command()
 def migrate() -> None:
     """Create or upgrade the read-model tables."""
-    applied = apply_migrations(Settings().database_url)
+    settings = Settings()
+    services = open_services(settings, apply_migrations=False)
+    try:
+        applied = apply_migrations(settings.database_url)
+    finally:
+        services.close()
     typer.echo(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
 
 

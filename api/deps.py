@@ -70,8 +70,12 @@ class Commander:
             ensure_ascii=False,
         )
         at = self.services.now()
-        ctx = Context(actor=self.actor, at=at, today=at.astimezone(self.services.settings.zone).date())
-        return Command(ctx=ctx, key=self.key, fingerprint=hashlib.sha256(canonical.encode()).hexdigest())
+        ctx = Context(
+            actor=self.actor, at=at, today=at.astimezone(self.services.settings.zone).date()
+        )
+        return Command(
+            ctx=ctx, key=self.key, fingerprint=hashlib.sha256(canonical.encode()).hexdigest()
+        )
 
     def respond(self, outcome: Outcome) -> JSONResponse:
         self.services.projected(outcome.position)
@@ -96,7 +100,9 @@ def get_commander(
     if not key:
         raise ApiProblem(400, "idempotency-key-missing", "the Idempotency-Key header is required")
     if len(key) > MAX_KEY_LENGTH:
-        raise ApiProblem(400, "idempotency-key-invalid", f"Idempotency-Key is over {MAX_KEY_LENGTH} characters")
+        raise ApiProblem(
+            400, "idempotency-key-invalid", f"Idempotency-Key is over {MAX_KEY_LENGTH} characters"
+        )
     return Commander(services, actor, key, request)
 
 

@@ -65,15 +65,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
-        ]
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return problem(request, 422, "validation", TITLES[422], detail, errors=errors)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         return problem(
-            request, exc.status_code, f"http-{exc.status_code}",
-            TITLES.get(exc.status_code, "Error"), str(exc.detail),
+            request,
+            exc.status_code,
+            f"http-{exc.status_code}",
+            TITLES.get(exc.status_code, "Error"),
+            str(exc.detail),
         )

@@ -64,11 +64,11 @@ class Services:
 
 
 def open_services(settings: Settings, *, apply_migrations: bool = True) -> Services:
-    if apply_migrations:
-        migrate(settings.database_url)
     db = open_database(settings.database_url)
     registry = PersonalDataRegistry(db)
     bank = PointsBank(event_store_env(settings.database_url), registry)
+    if apply_migrations:
+        migrate(settings.database_url)
     return Services(
         settings=settings,
         db=db,

@@ -65,8 +65,7 @@ def _rule_retired(cur: Cursor, e: Rule.Retired, position: int) -> None:
 @ledger.on(Household.Created)
 def _household(cur: Cursor, e: Household.Created, position: int) -> None:
     cur.execute(
-        "INSERT INTO households (household_id, community_id, name, created_on) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO households (household_id, community_id, name, created_on) VALUES (?, ?, ?, ?)",
         (str(e.originator_id), str(e.community_id), e.name, e.occurred_on.isoformat()),
     )
 

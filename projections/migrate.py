@@ -6,6 +6,8 @@ from pathlib import Path
 
 from yoyo import get_backend, read_migrations
 
+from pointsbank.store import append_only_statements
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -17,7 +19,10 @@ def _yoyo_url(url: str) -> str:
 
 
 def migrate(url: str) -> list[str]:
-    """Apply every pending migration; returns the ids applied."""
+    """Apply every pending migration and make the event log append-only; returns the ids applied.
+
+    The event tables must exist already: the application creates them when it starts.
+    """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     backend = get_backend(_yoyo_url(url))
@@ -26,6 +31,9 @@ def migrate(url: str) -> list[str]:
         with backend.lock():
             pending = backend.to_apply(migrations)
             backend.apply_migrations(pending)
+            with backend.transaction():
+                for statement in append_only_statements(url):
+                    backend.execute(statement)
         return [m.id for m in pending]
     finally:
         backend.connection.close()

@@ -41,7 +41,9 @@ def list_communities(services: ServicesDep, actor: ActorDep) -> list[dict[str, A
 
 
 @router.post("/communities", status_code=201)
-def register_community(body: NewCommunity, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+def register_community(
+    body: NewCommunity, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
     """Register a community (admin)."""
     return cmd.respond(services.bank.register_community(cmd(body), body.code, body.name))
 

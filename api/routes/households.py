@@ -62,7 +62,9 @@ def join(
     household_id: UUID, body: Joining, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
     """A resident joins the household from a date."""
-    outcome = services.bank.join_household(cmd(body), household_id, body.resident_id, body.joined_on)
+    outcome = services.bank.join_household(
+        cmd(body), household_id, body.resident_id, body.joined_on
+    )
     return cmd.respond(outcome)
 
 
@@ -71,7 +73,5 @@ def leave(
     household_id: UUID, resident_id: UUID, body: Leaving, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
     """A resident leaves the household on a date."""
-    outcome = services.bank.leave_household(
-        cmd(body), household_id, resident_id, body.left_on
-    )
+    outcome = services.bank.leave_household(cmd(body), household_id, resident_id, body.left_on)
     return cmd.respond(outcome)

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
-from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Actor, NotFound, Role
 from pointsbank.domain.authority import require_role
+from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Actor, NotFound, Role
 from pointsbank.domain.resident import MAX_QUANTITY
 from pointsbank.registry import PersonalData
 
@@ -119,9 +119,7 @@ def statement(
 
 
 @router.post("/{resident_id}/awards", status_code=201)
-def award(
-    resident_id: UUID, body: Award, services: ServicesDep, cmd: CommanderDep
-) -> JSONResponse:
+def award(resident_id: UUID, body: Award, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Award points by a rule of the catalogue (staff of the resident's community)."""
     outcome = services.bank.award(
         cmd(body), resident_id, body.rule_code, body.quantity, body.occurred_on, body.note

@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from pointsbank.domain.authority import require_community, require_not_beneficiary, require_role
 from pointsbank.domain.common import Conflict, Context, DomainError, NotFound, Role
@@ -77,7 +77,7 @@ class PointsBank(Application[UUID]):
         super().__init__(env)
         self.registry = registry
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
@@ -112,7 +112,7 @@ class PointsBank(Application[UUID]):
 
     def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
@@ -236,8 +236,13 @@ class PointsBank(Application[UUID]):
     # -- points -------------------------------------------------------------------------------
 
     def award(
-        self, cmd: Command, resident_id: UUID, rule_code: str, quantity: int,
-        occurred_on: date, note: str,
+        self,
+        cmd: Command,
+        resident_id: UUID,
+        rule_code: str,
+        quantity: int,
+        occurred_on: date,
+        note: str,
     ) -> Outcome:
         require_role(cmd.ctx.actor, Role.STAFF)
 
@@ -250,8 +255,13 @@ class PointsBank(Application[UUID]):
         return self.execute(cmd, decide)
 
     def deduct(
-        self, cmd: Command, resident_id: UUID, rule_code: str, quantity: int,
-        occurred_on: date, reason: str,
+        self,
+        cmd: Command,
+        resident_id: UUID,
+        rule_code: str,
+        quantity: int,
+        occurred_on: date,
+        reason: str,
     ) -> Outcome:
         require_role(cmd.ctx.actor, Role.STAFF)
 

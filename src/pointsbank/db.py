@@ -20,7 +20,8 @@ Row = dict[str, Any]
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
     def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> Any: ...
@@ -67,10 +68,10 @@ class _PgCursor:
         return self._cursor.rowcount
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._cursor.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+        return self._cursor.execute(sql.replace("?", "%s"), params)
 
     def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> Any:
-        return self._cursor.executemany(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+        return self._cursor.executemany(sql.replace("?", "%s"), params)
 
     def fetchone(self) -> Any:
         return self._cursor.fetchone()

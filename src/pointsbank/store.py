@@ -37,3 +37,30 @@ def event_store_env(url: str) -> dict[str, str]:
 def events_table(url: str) -> str:
     """Where the library keeps the event log, for the auditors' direct reads."""
     return "stored_events" if url.startswith("sqlite:") else "pointsbank_events"
+
+
+APPEND_ONLY_SQLITE = """
+CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, 'events are never updated (invariant 1)'); END;
+CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, 'events are never deleted (invariant 1)'); END;
+"""
+
+APPEND_ONLY_POSTGRES = """
+CREATE OR REPLACE FUNCTION pointsbank_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'events are never updated or deleted (invariant 1)'; END $$;
+DROP TRIGGER IF EXISTS {table}_append_only ON {table};
+CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table}
+FOR EACH STATEMENT EXECUTE FUNCTION pointsbank_append_only();
+"""
+
+
+def append_only_statements(url: str) -> list[str]:
+    """DDL that makes the database itself refuse to update or delete an event."""
+    table = events_table(url)
+    template = APPEND_ONLY_SQLITE if url.startswith("sqlite:") else APPEND_ONLY_POSTGRES
+    if url.startswith("sqlite:"):
+        return [
+            s.strip() + " END;" for s in template.format(table=table).split("END;") if s.strip()
+        ]
+    return [s.strip() for s in template.format(table=table).split(";\n") if s.strip()]

@@ -37,7 +37,12 @@ class IdempotencyRecord(Aggregate):
 
     @classmethod
     def record(
-        cls, user_id: str, key: str, fingerprint: str, status: int, body: dict[str, Any],
+        cls,
+        user_id: str,
+        key: str,
+        fingerprint: str,
+        status: int,
+        body: dict[str, Any],
         ctx: Context,
     ) -> IdempotencyRecord:
         return cls._create(

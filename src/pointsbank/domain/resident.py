@@ -135,7 +135,9 @@ class Resident(Aggregate):
         )
         return self.version
 
-    def deduct(self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context) -> int:
+    def deduct(
+        self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context
+    ) -> int:
         require(rule.is_deduction, DomainError(f"rule {rule.code} is not a deduction rule"))
         require(bool(reason.strip()), DomainError("a deduction needs a reason", field="reason"))
         points = self._points_for(rule, quantity, occurred_on, ctx)
@@ -168,7 +170,9 @@ class Resident(Aggregate):
                 f"resident has no award or deduction at version {corrects_version}",
                 field="corrects_version",
             )
-        require(points != 0, DomainError("a correction of 0 points changes nothing", field="points"))
+        require(
+            points != 0, DomainError("a correction of 0 points changes nothing", field="points")
+        )
         require(bool(reason.strip()), DomainError("a correction needs a reason", field="reason"))
         net = entry["net"] + points
         sign = 1 if entry["original"] > 0 else -1

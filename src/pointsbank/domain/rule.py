@@ -55,9 +55,7 @@ class Rule(Aggregate):
         return uuid5(NAMESPACE, code)
 
     @classmethod
-    def define(
-        cls, code: str, name: str, category: Category, points: int, ctx: Context
-    ) -> Rule:
+    def define(cls, code: str, name: str, category: Category, points: int, ctx: Context) -> Rule:
         check_rule_points(points)
         return cls._create(
             cls.Defined,

@@ -1,0 +1,69 @@
+"""Fixtures shared by every test: both stores, the services over them, an HTTP client.
+
+PostgreSQL is started once per run (never skipped); each test gets a fresh database on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
+
+from api.app import create_app
+from api.services import Services, open_services
+from pointsbank.settings import Settings
+from tests.pgserver import PostgresServer, start_postgres
+
+hypothesis_settings.register_profile("ci", max_examples=25, deadline=None)
+hypothesis_settings.load_profile("ci")
+
+STORES = ["sqlite", "postgresql"]
+_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=STORES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'pointsbank.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return server.create_database(f"t{next(_numbers)}_{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, inprocess_projector=True)
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    opened = open_services(settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def client(settings: Settings, services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, services)) as test_client:
+        yield test_client
+
+
+def event_count(services: Services) -> int:
+    return len(services.bank.recorder.select_notifications(start=1, limit=10**9))
+
+
+def stored_events(services: Services) -> list[Any]:
+    notifications = services.bank.recorder.select_notifications(start=1, limit=10**9)
+    return [services.bank.mapper.to_domain_event(n) for n in notifications]

@@ -1,0 +1,171 @@
+"""Given events, when a command, then events (or the domain error): the resident's account."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+import pytest
+
+from pointsbank.domain.authority import require_community, require_not_beneficiary, require_role
+from pointsbank.domain.common import Actor, Context, DomainError, Forbidden, NotFound, Role
+from pointsbank.domain.household import Household
+from pointsbank.domain.resident import Resident
+from pointsbank.domain.rule import Category, Rule
+
+COMMUNITY = uuid4()
+STAFF = Actor("staff-1", Role.STAFF, COMMUNITY)
+AT = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+CTX = Context(actor=STAFF, at=AT, today=date(2026, 11, 22))
+ADMIN_CTX = Context(actor=Actor("admin", Role.ADMIN), at=AT, today=date(2026, 11, 22))
+VOL = Rule.define("VOL", "志愿服务", Category.VOLUNTEER, 10, ADMIN_CTX)
+LITTER = Rule.define("LITTER", "乱扔垃圾", Category.DEDUCTION, 3, ADMIN_CTX)
+
+
+def given_resident() -> Resident:
+    resident = Resident.enrol(uuid4(), COMMUNITY, "g1", False, True, date(2026, 1, 1), CTX)
+    resident.collect_events()
+    return resident
+
+
+def test_award_records_rule_version_actor_and_dates() -> None:
+    resident = given_resident()
+    resident.award(VOL, 2, date(2026, 11, 20), "扫雪", CTX)
+    [event] = resident.collect_events()
+    assert isinstance(event, Resident.PointsAwarded)
+    assert (event.rule_code, event.rule_version, event.quantity, event.points) == ("VOL", 1, 2, 20)
+    assert (event.actor_id, event.actor_role) == ("staff-1", "staff")
+    assert event.occurred_on == date(2026, 11, 20)
+    assert event.timestamp == AT
+    assert event.reason == "扫雪"
+    assert resident.balance == 20
+
+
+def test_award_in_the_future_is_refused() -> None:
+    resident = given_resident()
+    with pytest.raises(DomainError, match="future"):
+        resident.award(VOL, 1, date(2026, 11, 23), "", CTX)
+    assert resident.collect_events() == []
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 1001])
+def test_award_quantity_out_of_range_is_refused(quantity: int) -> None:
+    resident = given_resident()
+    with pytest.raises(DomainError, match="quantity"):
+        resident.award(VOL, quantity, date(2026, 11, 20), "", CTX)
+    assert resident.collect_events() == []
+
+
+def test_award_by_a_deduction_rule_is_refused_and_the_reverse() -> None:
+    resident = given_resident()
+    with pytest.raises(DomainError, match="deduction rule"):
+        resident.award(LITTER, 1, date(2026, 11, 20), "", CTX)
+    with pytest.raises(DomainError, match="not a deduction rule"):
+        resident.deduct(VOL, 1, date(2026, 11, 20), "why", CTX)
+
+
+def test_deduction_needs_a_reason_and_lowers_the_balance() -> None:
+    resident = given_resident()
+    with pytest.raises(DomainError, match="reason"):
+        resident.deduct(LITTER, 1, date(2026, 11, 20), "  ", CTX)
+    resident.deduct(LITTER, 1, date(2026, 11, 20), "楼道乱扔垃圾", CTX)
+    [event] = resident.collect_events()
+    assert isinstance(event, Resident.PointsDeducted)
+    assert event.points == 3
+    assert resident.balance == -3
+
+
+def test_retired_rule_awards_nothing() -> None:
+    rule = Rule.define("OLD", "旧规则", Category.CIVIC, 1, ADMIN_CTX)
+    rule.retire("superseded", ADMIN_CTX)
+    with pytest.raises(DomainError, match="retired"):
+        given_resident().award(rule, 1, date(2026, 11, 20), "", CTX)
+
+
+def test_revised_rule_awards_at_its_new_version() -> None:
+    rule = Rule.define("R", "规则", Category.CIVIC, 1, ADMIN_CTX)
+    rule.revise("规则", 4, date(2026, 11, 1), "raised", ADMIN_CTX)
+    resident = given_resident()
+    resident.award(rule, 1, date(2026, 11, 20), "", CTX)
+    [event] = resident.collect_events()
+    assert isinstance(event, Resident.PointsAwarded)
+    assert (event.rule_version, event.points) == (2, 4)
+
+
+def test_correction_references_the_original_and_keeps_it() -> None:
+    resident = given_resident()
+    version = resident.award(VOL, 1, date(2025, 12, 31), "", CTX)
+    resident.correct(version, -10, "记错了人", CTX)
+    events = resident.collect_events()
+    correction = events[-1]
+    assert isinstance(correction, Resident.PointsCorrected)
+    assert correction.corrects_version == version
+    assert correction.occurred_on == date(2025, 12, 31)
+    assert isinstance(events[0], Resident.PointsAwarded)
+    assert resident.balance == 0
+
+
+def test_correction_cannot_reverse_more_than_the_original() -> None:
+    resident = given_resident()
+    version = resident.award(VOL, 1, date(2026, 11, 1), "", CTX)
+    with pytest.raises(DomainError, match="not to -1"):
+        resident.correct(version, -11, "too much", CTX)
+    deduction = resident.deduct(LITTER, 1, date(2026, 11, 1), "r", CTX)
+    with pytest.raises(DomainError, match="not to 1"):
+        resident.correct(deduction, 4, "too much", CTX)
+
+
+def test_correction_of_an_unknown_entry_or_of_zero_is_refused() -> None:
+    resident = given_resident()
+    with pytest.raises(NotFound):
+        resident.correct(7, 1, "r", CTX)
+    version = resident.award(VOL, 1, date(2026, 11, 1), "", CTX)
+    with pytest.raises(DomainError, match="0 points"):
+        resident.correct(version, 0, "r", CTX)
+    with pytest.raises(DomainError, match="no award or deduction"):
+        resident.correct(1, 1, "r", CTX)
+
+
+def test_household_join_and_leave_with_effective_dates() -> None:
+    household = Household.create(uuid4(), COMMUNITY, "王家", CTX)
+    resident = given_resident()
+    resident.join_household(household, date(2026, 3, 1), CTX)
+    with pytest.raises(DomainError, match="already belongs"):
+        resident.join_household(household, date(2026, 4, 1), CTX)
+    with pytest.raises(DomainError, match="before the resident joined"):
+        resident.leave_household(household.id, date(2026, 2, 1), CTX)
+    resident.leave_household(household.id, date(2026, 6, 30), CTX)
+    with pytest.raises(DomainError, match="before the resident left"):
+        resident.join_household(household, date(2026, 6, 1), CTX)
+    kinds = [type(e).__name__ for e in resident.collect_events()]
+    assert kinds == ["JoinedHousehold", "LeftHousehold"]
+
+
+def test_household_of_another_community_is_refused() -> None:
+    household = Household.create(uuid4(), uuid4(), "李家", CTX)
+    with pytest.raises(DomainError, match="another community"):
+        given_resident().join_household(household, date(2026, 3, 1), CTX)
+
+
+def test_staff_act_only_inside_their_community() -> None:
+    require_community(STAFF, COMMUNITY)
+    with pytest.raises(Forbidden):
+        require_community(STAFF, uuid4())
+    require_community(Actor("admin", Role.ADMIN), uuid4())
+
+
+def test_nobody_awards_themselves_or_their_household() -> None:
+    me, household = uuid4(), uuid4()
+    actor = Actor("staff-2", Role.STAFF, COMMUNITY, resident_id=me)
+    with pytest.raises(Forbidden, match="yourself"):
+        require_not_beneficiary(actor, me, household, household)
+    with pytest.raises(Forbidden, match="own household"):
+        require_not_beneficiary(actor, uuid4(), household, household)
+    require_not_beneficiary(actor, uuid4(), uuid4(), household)
+    require_not_beneficiary(actor, uuid4(), None, None)
+
+
+def test_roles_are_checked() -> None:
+    with pytest.raises(Forbidden, match="clerk"):
+        require_role(Actor("c", Role.CLERK, COMMUNITY), Role.STAFF)
+    require_role(STAFF, Role.STAFF)
