@@ -26,6 +26,7 @@ lint: install
 
 test: install
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(MAKE) lint
 	$(BIN)/pytest -q
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import problems
-from api.routes import catalogue, health, households, residents
+from api.routes import catalogue, health, households, residents, session
 from api.services import Services, open_services
 from pointsbank.settings import Settings
 
+STATIC = Path(__file__).resolve().parent / "static"
 DESCRIPTION = """
 积分银行 pointsbank — 社区志愿服务积分的事件溯源账本。
 
@@ -42,6 +46,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         title="pointsbank 积分银行", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
     )
     problems.install(app)
-    for router in (health.router, catalogue.router, residents.router, households.router):
+    for router in (
+        health.router,
+        session.router,
+        catalogue.router,
+        residents.router,
+        households.router,
+    ):
         app.include_router(router)
+    app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/ui/")
+
     return app

@@ -1,0 +1,24 @@
+"""Who the bearer token belongs to, for the web pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import ActorDep, ServicesDep
+
+router = APIRouter(tags=["session"])
+
+
+@router.get("/me")
+def me(actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
+    """The acting account: id, role, community and today's date in the street's time zone."""
+    today = services.now().astimezone(services.settings.zone).date()
+    return {
+        "user_id": actor.user_id,
+        "role": actor.role.value,
+        "community_id": str(actor.community_id) if actor.community_id else None,
+        "street": services.settings.street_name,
+        "today": today.isoformat(),
+    }

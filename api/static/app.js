@@ -1,0 +1,130 @@
+// pointsbank counter and staff desk: a thin page over the JSON API.
+const $ = (sel) => document.querySelector(sel);
+const state = { token: sessionStorage.getItem("pb-token"), me: null, resident: null, awardKey: null };
+const KINDS = { award: "加分", deduction: "扣分", correction: "更正", redemption: "兑换", refund: "退还" };
+
+async function api(method, path, body, key) {
+  const headers = { Authorization: `Bearer ${state.token}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (key) headers["Idempotency-Key"] = key;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
+  return data;
+}
+
+function say(text, kind = "ok") {
+  const el = $("#message");
+  el.textContent = text;
+  el.className = kind;
+}
+
+function cell(row, text, cls) {
+  const td = row.insertCell();
+  td.textContent = text ?? "";
+  if (cls) td.className = cls;
+}
+
+async function signIn(token) {
+  state.token = token;
+  try {
+    state.me = await api("GET", "/me");
+  } catch (err) {
+    state.token = null;
+    sessionStorage.removeItem("pb-token");
+    say(`登录失败 Sign-in failed: ${err.message}`, "error");
+    return;
+  }
+  sessionStorage.setItem("pb-token", token);
+  $("#who").textContent = `${state.me.street} · ${state.me.role}`;
+  $("#login").hidden = true;
+  $("#desk").hidden = false;
+  $("#logout").hidden = false;
+  $("#a-date").value = state.me.today;
+  $("#a-date").max = state.me.today;
+  if (state.me.role === "staff") await loadRules();
+  say("");
+}
+
+async function loadRules() {
+  const rules = await api("GET", "/rules");
+  const select = $("#a-rule");
+  select.replaceChildren();
+  for (const rule of rules.filter((r) => r.active && r.category !== "deduction")) {
+    select.add(new Option(`${rule.name}（${rule.points}分）${rule.code}`, rule.code));
+  }
+}
+
+async function search(q) {
+  const rows = await api("GET", `/residents?q=${encodeURIComponent(q)}`);
+  const body = $("#results tbody");
+  body.replaceChildren();
+  for (const r of rows) {
+    const tr = body.insertRow();
+    cell(tr, r.name);
+    cell(tr, r.phone);
+    cell(tr, r.grid);
+    cell(tr, r.balance);
+    tr.addEventListener("click", () => openResident(r.resident_id));
+  }
+  say(rows.length ? `找到 ${rows.length} 位居民 found` : "没有找到 No resident found", rows.length ? "ok" : "error");
+}
+
+async function openResident(id) {
+  const [profile, statement] = await Promise.all([
+    api("GET", `/residents/${id}`),
+    api("GET", `/residents/${id}/statement`),
+  ]);
+  state.resident = profile;
+  $("#resident").hidden = false;
+  $("#r-name").textContent = profile.name;
+  const flags = [profile.party_member ? "党员" : "", profile.without_hukou ? "非户籍" : ""].filter(Boolean);
+  $("#r-flags").textContent = flags.join(" · ");
+  $("#r-balance").textContent = statement.balance;
+  $("#award-form").hidden = state.me.role !== "staff";
+  const body = $("#statement tbody");
+  body.replaceChildren();
+  for (const e of statement.entries) {
+    const tr = body.insertRow();
+    cell(tr, e.version);
+    cell(tr, e.occurred_on);
+    cell(tr, KINDS[e.kind] || e.kind);
+    cell(tr, e.rule_code);
+    cell(tr, e.points > 0 ? `+${e.points}` : e.points, e.points < 0 ? "neg" : "");
+    cell(tr, e.balance_after);
+    cell(tr, e.reason);
+  }
+}
+
+async function award(event) {
+  event.preventDefault();
+  const button = $("#a-submit");
+  if (button.disabled) return;
+  // One key per intended award: a retry after a lost response reuses it and writes nothing.
+  state.awardKey ??= crypto.randomUUID();
+  button.disabled = true;
+  try {
+    const body = {
+      rule_code: $("#a-rule").value,
+      quantity: Number($("#a-quantity").value),
+      occurred_on: $("#a-date").value,
+      note: $("#a-note").value,
+    };
+    const result = await api("POST", `/residents/${state.resident.resident_id}/awards`, body, state.awardKey);
+    state.awardKey = null;
+    say(`已加分 Awarded · 余额 balance ${result.balance}`);
+    $("#a-note").value = "";
+    await openResident(state.resident.resident_id);
+  } catch (err) {
+    say(`未能加分 Not awarded: ${err.message}`, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+$("#login-form").addEventListener("submit", (e) => { e.preventDefault(); signIn($("#token").value.trim()); });
+$("#logout").addEventListener("click", () => { sessionStorage.removeItem("pb-token"); location.reload(); });
+$("#search-form").addEventListener("submit", (e) => { e.preventDefault(); search($("#q").value.trim()).catch((err) => say(err.message, "error")); });
+$("#award-form").addEventListener("submit", award);
+$("#award-form").addEventListener("input", () => { state.awardKey = null; });
+if (state.token) signIn(state.token);

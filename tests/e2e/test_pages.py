@@ -1,0 +1,179 @@
+"""The web desk in a real browser (Debian's Chromium driven by Playwright) against a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from api.services import open_services
+from pointsbank.application import Command
+from pointsbank.domain.common import Actor, Context, Role
+from pointsbank.domain.community import Community
+from pointsbank.domain.rule import Category
+from pointsbank.registry import PersonalData
+from pointsbank.settings import Settings
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@dataclass
+class Desk:
+    url: str
+    staff: str
+    clerk: str
+    resident: str
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def seed(database_url: str) -> tuple[str, str]:
+    services = open_services(Settings(database_url=database_url))
+    try:
+        now = services.now()
+        today = now.astimezone(services.settings.zone).date()
+
+        def cmd(actor: Actor) -> Command:
+            return Command(Context(actor, now, today), key=os.urandom(8).hex(), fingerprint="f")
+
+        admin = Actor("admin", Role.ADMIN)
+        services.bank.register_community(cmd(admin), "a", "天禧社区")
+        community = Community.id_for("a")
+        services.bank.add_grid(cmd(admin), community, "g1", "第一网格")
+        services.bank.define_rule(cmd(admin), "VOL", "志愿服务", Category.VOLUNTEER, 10)
+        staff = services.accounts.issue("staff", Role.STAFF, now, community)
+        clerk = services.accounts.issue("clerk", Role.CLERK, now, community)
+        services.bank.enrol(
+            cmd(Actor(staff.user_id, Role.STAFF, community)),
+            community,
+            "g1",
+            True,
+            False,
+            today,
+            PersonalData(name="王芳", phone="13800001234"),
+        )
+        return staff.token, clerk.token
+    finally:
+        services.close()
+
+
+@pytest.fixture
+def desk(database_url: str) -> Iterator[Desk]:
+    staff, clerk = seed(database_url)
+    port = free_port()
+    env = {**os.environ, "POINTSBANK_DATABASE_URL": database_url}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{url}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield Desk(url, staff, clerk, "王芳")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+def sign_in(page: Page, desk: Desk, token: str) -> None:
+    page.goto(f"{desk.url}/ui/")
+    page.fill("#token", token)
+    page.click("#login-form button")
+
+
+def test_staff_finds_a_resident_and_awards_points(browser: Browser, desk: Desk) -> None:
+    page = browser.new_page()
+    sign_in(page, desk, "pb_wrong")
+    expect(page.locator("#message")).to_contain_text("登录失败")
+    sign_in(page, desk, desk.staff)
+    expect(page.locator("#who")).to_contain_text("staff")
+    page.fill("#q", "1234")
+    page.click("#search-form button")
+    page.locator("#results tbody tr", has_text=desk.resident).click()
+    expect(page.locator("#r-balance")).to_have_text("0")
+    expect(page.locator("#r-flags")).to_have_text("党员")
+    page.fill("#a-quantity", "2")
+    page.fill("#a-note", "扫雪")
+    page.click("#a-submit")
+    expect(page.locator("#message")).to_contain_text("已加分")
+    expect(page.locator("#r-balance")).to_have_text("20")
+    expect(page.locator("#statement tbody tr")).to_have_count(1)
+    expect(page.locator("#statement tbody tr").first).to_contain_text("扫雪")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desk-award.png"), full_page=True)
+
+
+def test_a_double_click_awards_once(browser: Browser, desk: Desk) -> None:
+    page = browser.new_page()
+    sign_in(page, desk, desk.staff)
+    page.fill("#q", "王")
+    page.click("#search-form button")
+    page.locator("#results tbody tr").first.click()
+    page.dblclick("#a-submit")
+    expect(page.locator("#message")).to_contain_text("已加分")
+    page.wait_for_timeout(300)
+    expect(page.locator("#r-balance")).to_have_text("10")
+    expect(page.locator("#statement tbody tr")).to_have_count(1)
+
+
+def test_a_future_date_is_refused_with_the_reason(browser: Browser, desk: Desk) -> None:
+    page = browser.new_page()
+    sign_in(page, desk, desk.staff)
+    page.fill("#q", "王")
+    page.click("#search-form button")
+    page.locator("#results tbody tr").first.click()
+    page.evaluate("document.querySelector('#a-date').removeAttribute('max')")
+    page.fill("#a-date", f"{datetime.now(UTC).year + 1}-01-01")
+    page.click("#a-submit")
+    expect(page.locator("#message")).to_contain_text("future")
+    expect(page.locator("#r-balance")).to_have_text("0")
+
+
+def test_a_clerk_sees_balances_but_no_award_form(browser: Browser, desk: Desk) -> None:
+    page = browser.new_page()
+    sign_in(page, desk, desk.clerk)
+    page.fill("#q", "王")
+    page.click("#search-form button")
+    page.locator("#results tbody tr").first.click()
+    expect(page.locator("#r-balance")).to_have_text("0")
+    expect(page.locator("#award-form")).to_be_hidden()
