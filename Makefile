@@ -21,7 +21,7 @@ run: install
 	$(BIN)/pointsbank serve
 
 lint: install
-	$(BIN)/ruff check src projections api tests
+	$(BIN)/ruff check src projections api tests benchmarks
 	$(BIN)/mypy
 
 test: install
@@ -32,7 +32,7 @@ test: install
 
 bench: install
 	bash scripts/ensure-postgres.sh
-	$(BIN)/python -m tests.bench
+	for b in benchmarks/bench_*.py; do $(BIN)/python -m benchmarks.$$(basename $$b .py); done
 
 clean:
 	rm -rf $(VENV) var
