@@ -31,7 +31,8 @@ class RuleTerms(Body):
     in_force_until: date | None = None
 
     def terms(self) -> Terms:
-        return Terms(**{**self.model_dump(), "mode": self.mode.value})
+        values = self.model_dump(include=set(RuleTerms.model_fields))
+        return Terms(**{**values, "mode": self.mode.value})
 
 
 class Reconfiguration(RuleTerms):

@@ -95,7 +95,7 @@ class Imports:
                 version = decide(rule, quantity, line.occurred_on, line.note, cmd.ctx)
                 residents[resident.id] = resident
             except DomainError as refusal:
-                refusals.append(_error(line.row, refusal.extra.get("field"), refusal.detail))
+                refusals.append(_error(line.row, _field(refusal), refusal.detail))
                 continue
             entries.append(
                 {
@@ -147,6 +147,11 @@ def _line(number: int, row: dict[str, str]) -> Line:
         minutes=parse("minutes", int),
         note=row.get("note", "")[:500],
     )
+
+
+def _field(refusal: DomainError) -> str | None:
+    named = [k for k in ("field", "rule_code", "resident_id") if k in refusal.extra]
+    return None if not named else refusal.extra["field"] if named[0] == "field" else named[0]
 
 
 def _error(row: int, field: str | None, message: str) -> dict[str, Any]:
