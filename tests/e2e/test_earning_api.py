@@ -84,7 +84,7 @@ def test_a_pending_award_is_approved_by_a_second_staff_member(street: Street) ->
     pending = street.call("POST", f"/residents/{resident}/awards", "staff_a", body)
     assert pending.status_code == 202 and pending.json()["pending"] is True
     assert street.balance(resident) == 0
-    [queued] = street.ok("GET", "/approvals", "staff_a2")  # type: ignore[misc]
+    [queued] = street.call("GET", "/approvals", "staff_a2").json()
     assert (queued["resident_id"], queued["points"], queued["name"]) == (resident, 60, "王芳")
     path = f"/approvals/{resident}/{queued['request_version']}/approve"
     by_maker = street.call("POST", path, "staff_a")
@@ -151,7 +151,7 @@ def test_an_activity_awards_its_attendees_when_closed_and_only_once(street: Stre
 
 def test_an_import_with_one_bad_row_writes_nothing(street: Street, services: Services) -> None:
     good, other = street.enrol(), street.enrol(community="b", who="staff_b")
-    rows = [
+    rows: list[list[Any]] = [
         [good, "VOL", "2026-11-01", 1, "", "扫雪"],
         [good, "NOPE", "2026-11-01", 1, "", ""],
         ["not-an-id", "VOL", "2026-11-01", 1, "", ""],
@@ -189,7 +189,7 @@ def test_the_same_sheet_twice_writes_once_whatever_its_format(
         assert refused.status_code == 409 and refused.json()["import_id"]
     assert event_count(services) == after
     assert (street.balance(first), street.balance(second)) == (20, 10)
-    [listed] = street.ok("GET", "/imports", "staff_a")  # type: ignore[misc]
+    [listed] = street.call("GET", "/imports", "staff_a").json()
     assert listed["rows_applied"] == 3
 
 
