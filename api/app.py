@@ -11,7 +11,16 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import problems
-from api.routes import catalogue, health, households, residents, session
+from api.routes import (
+    activities,
+    catalogue,
+    earning,
+    health,
+    households,
+    imports,
+    residents,
+    session,
+)
 from api.services import Services, open_services
 from pointsbank.settings import Settings
 
@@ -52,6 +61,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         catalogue.router,
         residents.router,
         households.router,
+        earning.router,
+        activities.router,
+        imports.router,
     ):
         app.include_router(router)
     app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")

@@ -9,15 +9,17 @@ from datetime import UTC, datetime
 from pointsbank.accounts import Accounts
 from pointsbank.application import PointsBank
 from pointsbank.db import Database, open_database
+from pointsbank.earning import Earning
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.store import event_store_env
+from projections.earning import earning
 from projections.ledger import ledger
 from projections.migrate import migrate
 from projections.projector import Projection, Projector
 from projections.queries import Queries
 
-PROJECTIONS: tuple[Projection, ...] = (ledger,)
+PROJECTIONS: tuple[Projection, ...] = (ledger, earning)
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Services:
     queries: Queries
     accounts: Accounts
     registry: PersonalDataRegistry
+    earning: Earning
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -77,4 +80,5 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
         queries=Queries(db),
         accounts=Accounts(db),
         registry=registry,
+        earning=Earning.over(bank),
     )

@@ -40,8 +40,8 @@ def _grid(cur: Cursor, e: Community.GridAdded, position: int) -> None:
     )
 
 
-@ledger.on(Rule.Defined)
-def _rule(cur: Cursor, e: Rule.Defined, position: int) -> None:
+@ledger.on(Rule.Defined, Rule.Established)
+def _rule(cur: Cursor, e: Rule.Defined | Rule.Established, position: int) -> None:
     cur.execute(
         "INSERT INTO rules (rule_id, code, version, name, category, points, active) "
         "VALUES (?, ?, 1, ?, ?, ?, 1)",
@@ -55,6 +55,11 @@ def _rule_revised(cur: Cursor, e: Rule.Revised, position: int) -> None:
         "UPDATE rules SET version = version + 1, name = ?, points = ? WHERE rule_id = ?",
         (e.name, e.points, str(e.originator_id)),
     )
+
+
+@ledger.on(Rule.Configured, Rule.Overridden)
+def _rule_reconfigured(cur: Cursor, e: LedgerEvent, position: int) -> None:
+    cur.execute("UPDATE rules SET version = version + 1 WHERE rule_id = ?", (str(e.originator_id),))
 
 
 @ledger.on(Rule.Retired)
@@ -115,6 +120,12 @@ def _awarded(cur: Cursor, e: Resident.PointsAwarded, position: int) -> None:
 @ledger.on(Resident.PointsDeducted)
 def _deducted(cur: Cursor, e: Resident.PointsDeducted, position: int) -> None:
     _entry(cur, e, position, "deduction", -e.points, e.rule_code, e.rule_version, e.quantity, None)
+
+
+@ledger.on(Resident.ApprovalGranted)
+def _approved(cur: Cursor, e: Resident.ApprovalGranted, position: int) -> None:
+    signed = e.points if e.kind == "award" else -e.points
+    _entry(cur, e, position, e.kind, signed, e.rule_code, e.rule_version, e.quantity, None)
 
 
 @ledger.on(Resident.PointsCorrected)

@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from api.routes.earning import RuleTerms
 from pointsbank.domain.rule import Category
+from pointsbank.domain.terms import Terms
 
 router = APIRouter(tags=["catalogue"])
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -32,6 +34,7 @@ class NewRule(Body):
     name: Name
     category: Category
     points: Annotated[int, Field(strict=True, ge=1, le=1000)]
+    terms: RuleTerms | None = None
 
 
 @router.get("/communities")
@@ -64,6 +67,9 @@ def list_rules(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
 
 @router.post("/rules", status_code=201)
 def define_rule(body: NewRule, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
-    """Define a points rule (admin)."""
-    outcome = services.bank.define_rule(cmd(body), body.code, body.name, body.category, body.points)
+    """Define a points rule with its terms: mode, caps, approval threshold, dates (admin)."""
+    terms = body.terms.terms() if body.terms else Terms()
+    outcome = services.earning.rules.define(
+        cmd(body), body.code, body.name, body.category, body.points, terms
+    )
     return cmd.respond(outcome)

@@ -14,6 +14,7 @@ from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Actor, NotFound, Role
 from pointsbank.domain.resident import MAX_QUANTITY
+from pointsbank.domain.terms import MAX_MINUTES
 from pointsbank.registry import PersonalData
 
 router = APIRouter(prefix="/residents", tags=["residents"])
@@ -36,7 +37,8 @@ class Enrolment(Body):
 class Award(Body):
     rule_code: Annotated[str, Field(min_length=1, max_length=40)]
     quantity: Quantity = 1
-    occurred_on: date
+    minutes: Annotated[int, Field(strict=True, ge=1, le=MAX_MINUTES)] | None = None
+    occurred_on: date | None = None
     note: Text = ""
 
 
@@ -120,9 +122,19 @@ def statement(
 
 @router.post("/{resident_id}/awards", status_code=201)
 def award(resident_id: UUID, body: Award, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
-    """Award points by a rule of the catalogue (staff of the resident's community)."""
+    """Award points by a rule (staff); 202 with `pending` when it needs a second approver.
+
+    `occurred_on` defaults to today in the street's time zone.
+    """
+    command = cmd(body)
     outcome = services.bank.award(
-        cmd(body), resident_id, body.rule_code, body.quantity, body.occurred_on, body.note
+        command,
+        resident_id,
+        body.rule_code,
+        body.quantity,
+        body.occurred_on or command.ctx.today,
+        body.note,
+        minutes=body.minutes,
     )
     return cmd.respond(outcome)
 
@@ -131,7 +143,7 @@ def award(resident_id: UUID, body: Award, services: ServicesDep, cmd: CommanderD
 def deduct(
     resident_id: UUID, body: Deduction, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
-    """Deduct points by a deduction rule, with a reason."""
+    """Request a deduction by a deduction rule, with a reason: 202, pending approval."""
     outcome = services.bank.deduct(
         cmd(body), resident_id, body.rule_code, body.quantity, body.occurred_on, body.reason
     )

@@ -112,7 +112,9 @@ async function award(event) {
     };
     const result = await api("POST", `/residents/${state.resident.resident_id}/awards`, body, state.awardKey);
     state.awardKey = null;
-    say(`已加分 Awarded · 余额 balance ${result.balance}`);
+    say(result.pending
+      ? "已提交，待另一位工作人员审批 Submitted: awaiting a second staff member's approval"
+      : `已加分 Awarded · 余额 balance ${result.balance}`);
     $("#a-note").value = "";
     await openResident(state.resident.resident_id);
   } catch (err) {

@@ -243,14 +243,17 @@ class PointsBank(Application[UUID]):
         quantity: int,
         occurred_on: date,
         note: str,
+        minutes: int | None = None,
     ) -> Outcome:
+        """Award points; above the rule's approval threshold they wait for a second staff member."""
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
             resident = self._beneficiary(cmd, resident_id)
             rule = self.rule(rule_code)
-            version = resident.award(rule, quantity, occurred_on, note, cmd.ctx)
-            return [resident], 201, _entry_body(resident, version)
+            amount = rule.quantity_for(resident.community_id, quantity, minutes)
+            version = resident.award(rule, amount, occurred_on, note, cmd.ctx)
+            return [resident], _entry_status(resident, version), _entry_body(resident, version)
 
         return self.execute(cmd, decide)
 
@@ -263,13 +266,14 @@ class PointsBank(Application[UUID]):
         occurred_on: date,
         reason: str,
     ) -> Outcome:
+        """Request a deduction: it waits for a second staff member's approval."""
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
             resident = self._beneficiary(cmd, resident_id)
             rule = self.rule(rule_code)
             version = resident.deduct(rule, quantity, occurred_on, reason, cmd.ctx)
-            return [resident], 201, _entry_body(resident, version)
+            return [resident], _entry_status(resident, version), _entry_body(resident, version)
 
         return self.execute(cmd, decide)
 
@@ -299,4 +303,16 @@ class PointsBank(Application[UUID]):
 
 
 def _entry_body(resident: Resident, version: int) -> dict[str, Any]:
-    return {"resident_id": str(resident.id), "version": version, "balance": resident.balance}
+    body: dict[str, Any] = {
+        "resident_id": str(resident.id),
+        "version": version,
+        "balance": resident.balance,
+    }
+    if resident.is_pending(version):
+        body["pending"] = True
+    return body
+
+
+def _entry_status(resident: Resident, version: int) -> int:
+    """202 Accepted while the entry awaits approval, 201 Created once it counts."""
+    return 202 if resident.is_pending(version) else 201

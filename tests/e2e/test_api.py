@@ -25,12 +25,14 @@ def test_enrol_award_and_read_balance_and_statement(street: Street) -> None:
     resident = street.enrol(party_member=True, phone="13800001111")
     street.award(resident, "VOL", quantity=2)
     street.award(resident, "COUNCIL")
-    deduction = street.ok(
+    request = street.ok(
         "POST",
         f"/residents/{resident}/deductions",
         "staff_a",
         {"rule_code": "LITTER", "occurred_on": "2026-11-02", "reason": "乱扔"},
     )
+    path = f"/approvals/{resident}/{request['version']}/approve"
+    deduction = street.ok("POST", path, "staff_a2")
     street.ok(
         "POST",
         f"/residents/{resident}/corrections",

@@ -52,6 +52,11 @@ def enrol(services: Services, staff: Actor) -> UUID:
     return UUID(outcome.body["resident_id"])
 
 
+def approve(services: Services, resident: UUID, request_version: int) -> Outcome:
+    checker = Actor("staff-2", Role.STAFF, Community.id_for("a"))
+    return services.earning.approvals.approve(command(checker), resident, request_version)
+
+
 def read_models(services: Services) -> dict[str, list[dict[str, Any]]]:
     return {
         table: services.queries.table_rows(table)
@@ -155,7 +160,8 @@ def test_rebuild_equals_the_live_read_models(services: Services) -> None:
     services.bank.join_household(command(staff), household_id, residents[1], date(2026, 2, 1))
     award = services.bank.award(command(staff), residents[2], "VOL", 2, TODAY, "")
     services.bank.correct(command(staff), residents[2], award.body["version"], -5, "half")
-    services.bank.deduct(command(staff), residents[1], "FINE", 2, TODAY, "噪音")
+    deduction = services.bank.deduct(command(staff), residents[1], "FINE", 2, TODAY, "噪音")
+    approve(services, residents[1], deduction.body["version"])
     services.projector.catch_up()
     live = read_models(services)
     assert live["statement_entries"] and live["household_members"]
@@ -211,7 +217,8 @@ def test_balance_is_the_sum_of_events_and_equals_a_rebuild(
             if kind == "award":
                 bank.award(command(staff), resident, "ONE", quantity, TODAY, "")
             elif kind == "deduct":
-                bank.deduct(command(staff), resident, "FINE", quantity, TODAY, "r")
+                request = bank.deduct(command(staff), resident, "FINE", quantity, TODAY, "r")
+                approve(services, resident, request.body["version"])
             else:
                 correct_some_entry(services, staff, resident, quantity, delta)
     services.projector.catch_up()
@@ -220,7 +227,7 @@ def test_balance_is_the_sum_of_events_and_equals_a_rebuild(
         e.points
         if isinstance(e, (Resident.PointsAwarded, Resident.PointsCorrected))
         else -e.points
-        if isinstance(e, Resident.PointsDeducted)
+        if isinstance(e, Resident.ApprovalGranted) and e.kind == "deduction"
         else 0
         for e in events
     )

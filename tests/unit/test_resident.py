@@ -17,6 +17,7 @@ COMMUNITY = uuid4()
 STAFF = Actor("staff-1", Role.STAFF, COMMUNITY)
 AT = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 CTX = Context(actor=STAFF, at=AT, today=date(2026, 11, 22))
+CHECKER = Context(actor=Actor("staff-2", Role.STAFF, COMMUNITY), at=AT, today=date(2026, 11, 22))
 ADMIN_CTX = Context(actor=Actor("admin", Role.ADMIN), at=AT, today=date(2026, 11, 22))
 VOL = Rule.define("VOL", "志愿服务", Category.VOLUNTEER, 10, ADMIN_CTX)
 LITTER = Rule.define("LITTER", "乱扔垃圾", Category.DEDUCTION, 3, ADMIN_CTX)
@@ -64,14 +65,17 @@ def test_award_by_a_deduction_rule_is_refused_and_the_reverse() -> None:
         resident.deduct(VOL, 1, date(2026, 11, 20), "why", CTX)
 
 
-def test_deduction_needs_a_reason_and_lowers_the_balance() -> None:
+def test_deduction_needs_a_reason_and_lowers_the_balance_once_approved() -> None:
     resident = given_resident()
     with pytest.raises(DomainError, match="reason"):
         resident.deduct(LITTER, 1, date(2026, 11, 20), "  ", CTX)
-    resident.deduct(LITTER, 1, date(2026, 11, 20), "楼道乱扔垃圾", CTX)
-    [event] = resident.collect_events()
-    assert isinstance(event, Resident.PointsDeducted)
-    assert event.points == 3
+    request = resident.deduct(LITTER, 1, date(2026, 11, 20), "楼道乱扔垃圾", CTX)
+    assert resident.balance == 0
+    resident.approve(request, CHECKER)
+    requested, granted = resident.collect_events()
+    assert isinstance(requested, Resident.ApprovalRequested)
+    assert isinstance(granted, Resident.ApprovalGranted)
+    assert (granted.kind, granted.points, granted.reason) == ("deduction", 3, "楼道乱扔垃圾")
     assert resident.balance == -3
 
 
@@ -110,7 +114,7 @@ def test_correction_cannot_reverse_more_than_the_original() -> None:
     version = resident.award(VOL, 1, date(2026, 11, 1), "", CTX)
     with pytest.raises(DomainError, match="not to -1"):
         resident.correct(version, -11, "too much", CTX)
-    deduction = resident.deduct(LITTER, 1, date(2026, 11, 1), "r", CTX)
+    deduction = resident.approve(resident.deduct(LITTER, 1, date(2026, 11, 1), "r", CTX), CHECKER)
     with pytest.raises(DomainError, match="not to 1"):
         resident.correct(deduction, 4, "too much", CTX)
 

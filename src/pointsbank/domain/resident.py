@@ -16,6 +16,7 @@ from pointsbank.domain.common import (
     MAX_POINTS_PER_EVENT,
     Context,
     DomainError,
+    Forbidden,
     LedgerCreated,
     LedgerEvent,
     NotFound,
@@ -25,6 +26,7 @@ from pointsbank.domain.common import (
 )
 from pointsbank.domain.household import Household
 from pointsbank.domain.rule import Rule
+from pointsbank.domain.terms import Mode, check_caps
 
 MAX_QUANTITY = 1000
 
@@ -43,7 +45,9 @@ class Resident(Aggregate):
         points: int
 
         def apply(self, aggregate: Resident) -> None:
-            aggregate.record_entry(self.originator_version, "award", self.points, self.occurred_on)
+            aggregate.record_entry(
+                self.originator_version, "award", self.points, self.occurred_on, self.rule_code
+            )
 
     class PointsDeducted(LedgerEvent):
         rule_code: str
@@ -53,7 +57,7 @@ class Resident(Aggregate):
 
         def apply(self, aggregate: Resident) -> None:
             aggregate.record_entry(
-                self.originator_version, "deduction", -self.points, self.occurred_on
+                self.originator_version, "deduction", -self.points, self.occurred_on, self.rule_code
             )
 
     class PointsCorrected(LedgerEvent):
@@ -63,6 +67,54 @@ class Resident(Aggregate):
         def apply(self, aggregate: Resident) -> None:
             aggregate.entries[str(self.corrects_version)]["net"] += self.points
             aggregate.balance += self.points
+
+    class ApprovalRequested(LedgerEvent):
+        """An award or deduction that waits for a second staff member; it counts in no balance."""
+
+        kind: str
+        rule_code: str
+        rule_version: int
+        quantity: int
+        points: int
+        disqualifies: bool
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.pending_requests()[str(self.originator_version)] = {
+                "kind": self.kind,
+                "rule_code": self.rule_code,
+                "rule_version": self.rule_version,
+                "quantity": self.quantity,
+                "points": self.points,
+                "disqualifies": self.disqualifies,
+                "occurred_on": self.occurred_on.isoformat(),
+                "requested_by": self.actor_id,
+                "reason": self.reason,
+            }
+
+    class ApprovalGranted(LedgerEvent):
+        """The pending request at `request_version` approved: now it counts, at this version."""
+
+        request_version: int
+        kind: str
+        rule_code: str
+        rule_version: int
+        quantity: int
+        points: int
+        disqualifies: bool
+        requested_by: str
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.pending_requests().pop(str(self.request_version))
+            signed = self.points if self.kind == "award" else -self.points
+            aggregate.record_entry(
+                self.originator_version, self.kind, signed, self.occurred_on, self.rule_code
+            )
+
+    class ApprovalRefused(LedgerEvent):
+        request_version: int
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.pending_requests().pop(str(self.request_version))
 
     class JoinedHousehold(LedgerEvent):
         household_id: UUID
@@ -113,18 +165,33 @@ class Resident(Aggregate):
             **ctx.meta(enrolled_on, "enrolled"),
         )
 
-    def record_entry(self, version: int, kind: str, signed: int, occurred_on: date) -> None:
+    def record_entry(
+        self, version: int, kind: str, signed: int, occurred_on: date, rule_code: str | None = None
+    ) -> None:
         self.entries[str(version)] = {
             "kind": kind,
             "original": signed,
             "net": signed,
             "occurred_on": occurred_on.isoformat(),
+            "rule_code": rule_code,
         }
         self.balance += signed
+
+    def pending_requests(self) -> dict[str, dict[str, Any]]:
+        # Residents restored from snapshots taken before approvals existed lack the attribute.
+        pending: dict[str, dict[str, Any]] = self.__dict__.setdefault("pending", {})
+        return pending
+
+    def is_pending(self, version: int) -> bool:
+        return str(version) in self.pending_requests()
 
     def award(self, rule: Rule, quantity: int, occurred_on: date, note: str, ctx: Context) -> int:
         require(not rule.is_deduction, DomainError(f"rule {rule.code} is a deduction rule"))
         points = self._points_for(rule, quantity, occurred_on, ctx)
+        if rule.terms_for(self.community_id).needs_approval(points, deduction=False):
+            return self._request(
+                "award", rule, quantity, points, occurred_on, note or rule.name, ctx
+            )
         self.trigger_event(
             self.PointsAwarded,
             rule_code=rule.code,
@@ -141,26 +208,92 @@ class Resident(Aggregate):
         require(rule.is_deduction, DomainError(f"rule {rule.code} is not a deduction rule"))
         require(bool(reason.strip()), DomainError("a deduction needs a reason", field="reason"))
         points = self._points_for(rule, quantity, occurred_on, ctx)
+        return self._request("deduction", rule, quantity, points, occurred_on, reason, ctx)
+
+    def _request(
+        self,
+        kind: str,
+        rule: Rule,
+        quantity: int,
+        points: int,
+        occurred_on: date,
+        reason: str,
+        ctx: Context,
+    ) -> int:
         self.trigger_event(
-            self.PointsDeducted,
+            self.ApprovalRequested,
+            kind=kind,
             rule_code=rule.code,
             rule_version=rule.revision,
             quantity=quantity,
             points=points,
+            disqualifies=rule.terms_for(self.community_id).disqualifies,
             **ctx.meta(occurred_on, reason),
         )
         return self.version
 
+    def approve(self, request_version: int, ctx: Context) -> int:
+        """A second staff member approves a pending request; only now do its points count."""
+        request = self._pending(request_version)
+        require(
+            request["requested_by"] != ctx.actor.user_id,
+            Forbidden("经办人不能审批自己提交的申请 / the maker may not approve their own request"),
+        )
+        self.trigger_event(
+            self.ApprovalGranted,
+            request_version=request_version,
+            kind=request["kind"],
+            rule_code=request["rule_code"],
+            rule_version=request["rule_version"],
+            quantity=request["quantity"],
+            points=request["points"],
+            disqualifies=request["disqualifies"],
+            requested_by=request["requested_by"],
+            **ctx.meta(date.fromisoformat(request["occurred_on"]), request["reason"]),
+        )
+        return self.version
+
+    def refuse(self, request_version: int, reason: str, ctx: Context) -> int:
+        self._pending(request_version)
+        require(bool(reason.strip()), DomainError("a rejection needs a reason", field="reason"))
+        self.trigger_event(
+            self.ApprovalRefused, request_version=request_version, **ctx.meta(ctx.today, reason)
+        )
+        return self.version
+
+    def _pending(self, request_version: int) -> dict[str, Any]:
+        request = self.pending_requests().get(str(request_version))
+        if request is None:
+            raise NotFound(
+                f"resident has no pending request at version {request_version}",
+                field="request_version",
+            )
+        return request
+
     def _points_for(self, rule: Rule, quantity: int, occurred_on: date, ctx: Context) -> int:
         require(rule.active, DomainError(f"rule {rule.code} is retired", field="rule_code"))
+        terms = rule.terms_for(self.community_id)
         require(
-            0 < quantity <= MAX_QUANTITY,
+            terms.mode == Mode.PER_HOUR or 0 < quantity <= MAX_QUANTITY,
             DomainError(f"quantity must be between 1 and {MAX_QUANTITY}", field="quantity"),
         )
         check_occurred_on(occurred_on, ctx.today)
-        points = rule.points * quantity
+        terms.require_in_force(rule.code, occurred_on)
+        points = rule.compute(self.community_id, quantity)
         check_points(points)
+        check_caps(terms, rule.code, occurred_on, points, self._counted())
         return points
+
+    def _counted(self) -> list[tuple[str | None, str, int]]:
+        """What counts towards caps: every entry's net points and every pending request."""
+        counted = [
+            (e.get("rule_code"), e["occurred_on"], abs(e["net"])) for e in self.entries.values()
+        ]
+        counted += [
+            (r["rule_code"], r["occurred_on"], r["points"])
+            for r in self.pending_requests().values()
+        ]
+        return counted
 
     def correct(self, corrects_version: int, points: int, reason: str, ctx: Context) -> int:
         """Adjust an award or deduction by a signed amount; the original stays as it was."""
@@ -191,6 +324,15 @@ class Resident(Aggregate):
             **ctx.meta(date.fromisoformat(entry["occurred_on"]), reason),
         )
         return self.version
+
+    def reverse(self, corrects_version: int, reason: str, ctx: Context) -> int:
+        """Reverse an award or deduction in full; the original stays next to its reversal."""
+        entry = self.entries.get(str(corrects_version))
+        require(
+            entry is None or entry["net"] != 0,
+            DomainError(f"the entry at version {corrects_version} is already reversed"),
+        )
+        return self.correct(corrects_version, -entry["net"] if entry else 1, reason, ctx)
 
     def join_household(self, household: Household, joined_on: date, ctx: Context) -> None:
         require(

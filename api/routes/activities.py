@@ -1,0 +1,99 @@
+"""Volunteer activities and council meetings: plan, sign up, attendance, close (awards all)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from pointsbank.domain.common import NotFound, Role
+from pointsbank.domain.terms import MAX_MINUTES
+from projections.earning_queries import EarningQueries
+
+router = APIRouter(prefix="/activities", tags=["activities"])
+
+
+class NewActivity(Body):
+    community_id: UUID
+    rule_code: Annotated[str, Field(min_length=1, max_length=40)]
+    title: Annotated[str, Field(min_length=1, max_length=100)]
+    held_on: date
+    starts_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    place: Annotated[str, Field(min_length=1, max_length=100)]
+    capacity: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    organiser: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class SignUp(Body):
+    resident_id: UUID
+
+
+class Attendance(Body):
+    resident_id: UUID
+    minutes: Annotated[int, Field(strict=True, ge=1, le=MAX_MINUTES)] | None = None
+
+
+@router.post("", status_code=201)
+def plan(body: NewActivity, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Plan a volunteer activity or a residents' council meeting under a rule (staff)."""
+    outcome = services.earning.activities.plan(
+        cmd(body),
+        body.community_id,
+        body.rule_code,
+        body.title,
+        body.held_on,
+        body.starts_at,
+        body.place,
+        body.capacity,
+        body.organiser,
+    )
+    return cmd.respond(outcome)
+
+
+@router.get("")
+def list_activities(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+    """Activities, most recent first (staff and clerks see their own community's)."""
+    community_id = actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
+    return EarningQueries(services.db).activities(community_id)
+
+
+@router.get("/{activity_id}")
+def get_activity(activity_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """An activity with its sign-ups, attendance and what closing awarded."""
+    row = EarningQueries(services.db).activity(activity_id)
+    if row is None or (
+        actor.role in (Role.STAFF, Role.CLERK) and row["community_id"] != str(actor.community_id)
+    ):
+        raise NotFound(f"unknown activity {activity_id}", activity_id=str(activity_id))
+    return row
+
+
+@router.post("/{activity_id}/signups", status_code=201)
+def sign_up(
+    activity_id: UUID, body: SignUp, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Sign a resident up, within capacity."""
+    outcome = services.earning.activities.sign_up(cmd(body), activity_id, body.resident_id)
+    return cmd.respond(outcome)
+
+
+@router.post("/{activity_id}/attendance", status_code=201)
+def attend(
+    activity_id: UUID, body: Attendance, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Record that a resident attended (with minutes served where the rule is per hour)."""
+    outcome = services.earning.activities.record_attendance(
+        cmd(body), activity_id, body.resident_id, body.minutes
+    )
+    return cmd.respond(outcome)
+
+
+@router.post("/{activity_id}/close")
+def close(activity_id: UUID, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Close the activity: every attendee awarded at once; closing again awards nothing."""
+    return cmd.respond(services.earning.activities.close(cmd(), activity_id))

@@ -1,0 +1,150 @@
+"""The rules catalogue's terms and overrides, the approvals queue (maker-checker) and reversals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from pointsbank.domain.common import NotFound, Role
+from pointsbank.domain.terms import Mode, Terms
+from projections.earning_queries import EarningQueries
+
+router = APIRouter(tags=["earning"])
+Points = Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class RuleTerms(Body):
+    mode: Mode = Mode.FIXED
+    cap_day: Points | None = None
+    cap_month: Points | None = None
+    cap_year: Points | None = None
+    approval_above: Points | None = None
+    disqualifies: bool = False
+    in_force_from: date | None = None
+    in_force_until: date | None = None
+
+    def terms(self) -> Terms:
+        values = self.model_dump(include=set(RuleTerms.model_fields))
+        return Terms(**{**values, "mode": self.mode.value})
+
+
+class Reconfiguration(RuleTerms):
+    reason: Reason
+
+
+class Override(Body):
+    points: Annotated[int, Field(strict=True, ge=1, le=1000)] | None = None
+    cap_day: Points | None = None
+    cap_month: Points | None = None
+    cap_year: Points | None = None
+    approval_above: Points | None = None
+    reason: Reason
+
+
+class Revision(Body):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    points: Annotated[int, Field(strict=True, ge=1, le=1000)]
+    effective_on: date
+    reason: Reason
+
+
+class Why(Body):
+    reason: Reason
+
+
+class Reversal(Body):
+    corrects_version: Annotated[int, Field(strict=True, ge=1)]
+    reason: Reason
+
+
+@router.get("/rules/{code}")
+def get_rule(code: str, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """One rule with its terms (mode, caps, approval threshold, dates) and community overrides."""
+    row = EarningQueries(services.db).rule(code)
+    if row is None:
+        raise NotFound(f"unknown rule {code}", rule_code=code)
+    return row
+
+
+@router.post("/rules/{code}/terms")
+def configure_rule(
+    code: str, body: Reconfiguration, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Change how a rule computes and limits points: a new rule version (admin)."""
+    outcome = services.earning.rules.configure(cmd(body), code, body.terms(), body.reason)
+    return cmd.respond(outcome)
+
+
+@router.post("/rules/{code}/overrides/{community_id}")
+def override_rule(
+    code: str, community_id: UUID, body: Override, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """A community's own points, caps or approval threshold for a rule; none given removes it."""
+    overrides = body.model_dump(exclude={"reason"}, exclude_none=True)
+    outcome = services.earning.rules.override(cmd(body), code, community_id, overrides, body.reason)
+    return cmd.respond(outcome)
+
+
+@router.post("/rules/{code}/revisions")
+def revise_rule(
+    code: str, body: Revision, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Revise a rule's name and points; past awards keep the version they were computed under."""
+    outcome = services.earning.rules.revise(
+        cmd(body), code, body.name, body.points, body.effective_on, body.reason
+    )
+    return cmd.respond(outcome)
+
+
+@router.post("/rules/{code}/retirement")
+def retire_rule(code: str, body: Why, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Retire a rule: it awards nothing more (admin)."""
+    return cmd.respond(services.earning.rules.retire(cmd(body), code, body.reason))
+
+
+@router.get("/approvals")
+def pending_approvals(
+    services: ServicesDep, actor: ActorDep, community_id: UUID | None = None
+) -> list[dict[str, Any]]:
+    """Awards and deductions awaiting a second staff member, oldest first."""
+    if actor.role in (Role.STAFF, Role.CLERK):
+        community_id = actor.community_id
+    return EarningQueries(services.db).pending(community_id)
+
+
+@router.post("/approvals/{resident_id}/{request_version}/approve", status_code=201)
+def approve(
+    resident_id: UUID, request_version: int, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Approve a pending entry: not its maker, beneficiary, or of the beneficiary's household."""
+    outcome = services.earning.approvals.approve(cmd(), resident_id, request_version)
+    return cmd.respond(outcome)
+
+
+@router.post("/approvals/{resident_id}/{request_version}/reject")
+def reject(
+    resident_id: UUID, request_version: int, body: Why, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Reject a pending entry with a reason; it never counts."""
+    outcome = services.earning.approvals.reject(
+        cmd(body), resident_id, request_version, body.reason
+    )
+    return cmd.respond(outcome)
+
+
+@router.post("/residents/{resident_id}/reversals", status_code=201)
+def reverse(
+    resident_id: UUID, body: Reversal, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Reverse an award or deduction in full; the original stays next to its reversal."""
+    outcome = services.earning.approvals.reverse(
+        cmd(body), resident_id, body.corrects_version, body.reason
+    )
+    return cmd.respond(outcome)

@@ -1,0 +1,109 @@
+"""Reading an uploaded points sheet (CSV or XLSX) into rows keyed by canonical column names.
+
+Chinese headers are accepted (居民, 规则, 日期, 数量, 分钟, 备注); CSV may be UTF-8 or the GB18030
+that Excel writes on Chinese Windows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import load_workbook
+
+from pointsbank.domain.common import DomainError
+
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "resident_id": ("resident_id", "resident", "居民", "居民编号", "居民id", "居民号"),
+    "rule_code": ("rule_code", "rule", "规则", "规则代码", "规则编码", "积分规则"),
+    "occurred_on": ("occurred_on", "date", "日期", "发生日期", "服务日期"),
+    "quantity": ("quantity", "数量", "次数"),
+    "minutes": ("minutes", "分钟", "时长", "服务时长", "服务分钟", "时长(分钟)", "时长（分钟）"),
+    "note": ("note", "备注", "说明", "理由", "原因"),
+}
+REQUIRED = ("resident_id", "rule_code", "occurred_on")
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class SheetUnreadable(DomainError):
+    code = "sheet-unreadable"
+
+
+def read_sheet(content: bytes) -> list[dict[str, str]]:
+    """Rows as {column: text}; each also carries its sheet row number under "row"."""
+    if not content:
+        raise SheetUnreadable("上传的表格是空的 / the uploaded sheet is empty")
+    if len(content) > MAX_BYTES:
+        raise SheetUnreadable(f"表格超过 {MAX_BYTES // 1024 // 1024} MB / the sheet is too large")
+    table = _xlsx(content) if content.startswith(XLSX_MAGIC) else _csv(content)
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if not table:
+        raise SheetUnreadable("上传的表格是空的 / the uploaded sheet is empty")
+    columns = _columns(table[0])
+    rows = [
+        {"row": str(number), **{name: _cell(cells, i) for name, i in columns.items()}}
+        for number, cells in enumerate(table[1:], start=2)
+    ]
+    if not rows:
+        raise SheetUnreadable("表格只有表头，没有数据行 / the sheet has a header but no rows")
+    if len(rows) > MAX_ROWS:
+        raise SheetUnreadable(f"一次最多导入 {MAX_ROWS} 行 / at most {MAX_ROWS} rows at a time")
+    return rows
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    aliases = {alias.lower(): name for name, names in COLUMNS.items() for alias in names}
+    found: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = aliases.get(title.strip().lower())
+        if name is not None and name not in found:
+            found[name] = index
+    missing = [name for name in REQUIRED if name not in found]
+    if missing:
+        wanted = "; ".join(f"{name} ({'/'.join(COLUMNS[name][2:4])})" for name in missing)
+        raise SheetUnreadable(
+            f"表头缺少必需的列 / the header lacks required columns: {wanted}", missing=missing
+        )
+    return found
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index].strip() if index < len(cells) else ""
+
+
+def _csv(content: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return list(csv.reader(io.StringIO(text)))
+    raise SheetUnreadable("无法识别 CSV 的编码 / the CSV is neither UTF-8 nor GB18030")
+
+
+def _xlsx(content: bytes) -> list[list[str]]:
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:
+        raise SheetUnreadable(f"无法读取 XLSX 文件 / cannot read the XLSX file: {exc}") from exc
+    try:
+        sheet = book.worksheets[0]
+        return [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
