@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routes import catalogue, health, households, residents
+from api.routes import catalogue, counter, health, households, residents
 from api.services import Services, open_services
 from pointsbank.settings import Settings
 
@@ -44,4 +44,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     for router in (health.router, catalogue.router, residents.router, households.router):
         app.include_router(router)
+    app.include_router(counter.router)
     return app

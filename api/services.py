@@ -8,16 +8,19 @@ from datetime import UTC, datetime
 
 from pointsbank.accounts import Accounts
 from pointsbank.application import PointsBank
+from pointsbank.counter import Counter
 from pointsbank.db import Database, open_database
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.store import event_store_env
+from projections.counter import counter
+from projections.counter_queries import CounterQueries
 from projections.ledger import ledger
 from projections.migrate import migrate
 from projections.projector import Projection, Projector
 from projections.queries import Queries
 
-PROJECTIONS: tuple[Projection, ...] = (ledger,)
+PROJECTIONS: tuple[Projection, ...] = (ledger, counter)
 
 
 @dataclass
@@ -31,6 +34,14 @@ class Services:
     registry: PersonalDataRegistry
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+
+    @property
+    def counter(self) -> Counter:
+        return Counter(self.bank)
+
+    @property
+    def counter_queries(self) -> CounterQueries:
+        return CounterQueries(self.db)
 
     def now(self) -> datetime:
         return datetime.now(UTC)

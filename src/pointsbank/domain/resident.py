@@ -29,6 +29,10 @@ from pointsbank.domain.rule import Rule
 MAX_QUANTITY = 1000
 
 
+class InsufficientPoints(DomainError):
+    code = "insufficient-points"
+
+
 class Resident(Aggregate):
     class Enrolled(LedgerCreated):
         community_id: UUID
@@ -62,6 +66,20 @@ class Resident(Aggregate):
 
         def apply(self, aggregate: Resident) -> None:
             aggregate.entries[str(self.corrects_version)]["net"] += self.points
+            aggregate.balance += self.points
+
+    class PointsRedeemed(LedgerEvent):
+        receipt_id: str
+        points: int
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.balance -= self.points
+
+    class RedemptionRefunded(LedgerEvent):
+        receipt_id: str
+        points: int
+
+        def apply(self, aggregate: Resident) -> None:
             aggregate.balance += self.points
 
     class JoinedHousehold(LedgerEvent):
@@ -191,6 +209,32 @@ class Resident(Aggregate):
             **ctx.meta(date.fromisoformat(entry["occurred_on"]), reason),
         )
         return self.version
+
+    def redeem(self, receipt_id: UUID, points: int, reason: str, ctx: Context) -> None:
+        """Spend points at the counter; the balance never goes below zero (invariant 2)."""
+        check_points(points)
+        if points > self.balance:
+            raise InsufficientPoints(
+                f"积分不足：余额 {self.balance}，需要 {points}，还差 {points - self.balance} "
+                f"(balance {self.balance}, short by {points - self.balance})",
+                balance=self.balance,
+                points=points,
+                shortfall=points - self.balance,
+            )
+        self.trigger_event(
+            self.PointsRedeemed,
+            receipt_id=str(receipt_id),
+            points=points,
+            **ctx.meta(ctx.today, reason),
+        )
+
+    def refund_redemption(self, receipt_id: UUID, points: int, reason: str, ctx: Context) -> None:
+        self.trigger_event(
+            self.RedemptionRefunded,
+            receipt_id=str(receipt_id),
+            points=points,
+            **ctx.meta(ctx.today, reason),
+        )
 
     def join_household(self, household: Household, joined_on: date, ctx: Context) -> None:
         require(
