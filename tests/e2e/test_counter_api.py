@@ -115,9 +115,9 @@ def test_catalogue_roles_and_clerks_never_award(street: Street) -> None:
         assert refused.status_code == 403, who
     street.ok("POST", f"/goods/{rice}/restocks", "staff_a", {"quantity": 10})
     street.ok("POST", f"/goods/{rice}/price", "staff_a", {"price": 12})
-    names = {g["name"]: g for g in street.ok("GET", "/goods", "clerk_b")}
+    names = {g["name"]: g for g in street.call("GET", "/goods", "clerk_b").json()}
     assert set(names) == {"毛巾"} and names["毛巾"]["goods_id"] == street_wide["goods_id"]
-    goods = {g["name"]: g for g in street.ok("GET", "/goods", "clerk_a")}
+    goods = {g["name"]: g for g in street.call("GET", "/goods", "clerk_a").json()}
     assert (goods["大米"]["stock"], goods["大米"]["price"]) == (15, 12)
     resident = street.enrol()
     award = {"rule_code": "VOL", "occurred_on": "2026-11-01"}
