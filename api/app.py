@@ -14,6 +14,7 @@ from api import problems
 from api.routes import (
     activities,
     catalogue,
+    counter,
     earning,
     health,
     households,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         earning.router,
         activities.router,
         imports.router,
+        counter.router,
     ):
         app.include_router(router)
     app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")

@@ -8,18 +8,21 @@ from datetime import UTC, datetime
 
 from pointsbank.accounts import Accounts
 from pointsbank.application import PointsBank
+from pointsbank.counter import Counter
 from pointsbank.db import Database, open_database
 from pointsbank.earning import Earning
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.store import event_store_env
+from projections.counter import counter
+from projections.counter_queries import CounterQueries
 from projections.earning import earning
 from projections.ledger import ledger
 from projections.migrate import migrate
 from projections.projector import Projection, Projector
 from projections.queries import Queries
 
-PROJECTIONS: tuple[Projection, ...] = (ledger, earning)
+PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter)
 
 
 @dataclass
@@ -34,6 +37,14 @@ class Services:
     earning: Earning
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+
+    @property
+    def counter(self) -> Counter:
+        return Counter(self.bank)
+
+    @property
+    def counter_queries(self) -> CounterQueries:
+        return CounterQueries(self.db)
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -133,6 +133,16 @@ def _corrected(cur: Cursor, e: Resident.PointsCorrected, position: int) -> None:
     _entry(cur, e, position, "correction", e.points, None, None, None, e.corrects_version)
 
 
+@ledger.on(Resident.PointsRedeemed)
+def _redeemed(cur: Cursor, e: Resident.PointsRedeemed, position: int) -> None:
+    _entry(cur, e, position, "redemption", -e.points, None, None, None, None)
+
+
+@ledger.on(Resident.RedemptionRefunded)
+def _refunded(cur: Cursor, e: Resident.RedemptionRefunded, position: int) -> None:
+    _entry(cur, e, position, "refund", e.points, None, None, None, None)
+
+
 def _set_resident(cur: Cursor, e: LedgerEvent, assignment: str, value: object) -> None:
     cur.execute(
         f"UPDATE residents SET {assignment}, version = ? WHERE resident_id = ?",

@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from pointsbank.domain.authority import require_community, require_not_beneficiary, require_role
 from pointsbank.domain.common import Conflict, Context, DomainError, NotFound, Role
 from pointsbank.domain.community import Community
+from pointsbank.domain.goods import Goods
 from pointsbank.domain.household import Household
 from pointsbank.domain.idempotency import IdempotencyRecord
 from pointsbank.domain.resident import Resident
@@ -71,7 +72,7 @@ Decision = tuple[Sequence[Aggregate], int, dict[str, Any]]
 
 class PointsBank(Application[UUID]):
     name = "PointsBank"
-    snapshotting_intervals = {Resident: 100}  # noqa: RUF012
+    snapshotting_intervals = {Resident: 100, Goods: 100}  # noqa: RUF012
 
     def __init__(self, env: dict[str, str], registry: PersonalDataRegistry) -> None:
         super().__init__(env)

@@ -31,6 +31,10 @@ from pointsbank.domain.terms import Mode, check_caps
 MAX_QUANTITY = 1000
 
 
+class InsufficientPoints(DomainError):
+    code = "insufficient-points"
+
+
 class Resident(Aggregate):
     class Enrolled(LedgerCreated):
         community_id: UUID
@@ -115,6 +119,20 @@ class Resident(Aggregate):
 
         def apply(self, aggregate: Resident) -> None:
             aggregate.pending_requests().pop(str(self.request_version))
+
+    class PointsRedeemed(LedgerEvent):
+        receipt_id: str
+        points: int
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.balance -= self.points
+
+    class RedemptionRefunded(LedgerEvent):
+        receipt_id: str
+        points: int
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.balance += self.points
 
     class JoinedHousehold(LedgerEvent):
         household_id: UUID
@@ -333,6 +351,32 @@ class Resident(Aggregate):
             DomainError(f"the entry at version {corrects_version} is already reversed"),
         )
         return self.correct(corrects_version, -entry["net"] if entry else 1, reason, ctx)
+
+    def redeem(self, receipt_id: UUID, points: int, reason: str, ctx: Context) -> None:
+        """Spend points at the counter; the balance never goes below zero (invariant 2)."""
+        check_points(points)
+        if points > self.balance:
+            raise InsufficientPoints(
+                f"积分不足：余额 {self.balance}，需要 {points}，还差 {points - self.balance} "
+                f"(balance {self.balance}, short by {points - self.balance})",
+                balance=self.balance,
+                points=points,
+                shortfall=points - self.balance,
+            )
+        self.trigger_event(
+            self.PointsRedeemed,
+            receipt_id=str(receipt_id),
+            points=points,
+            **ctx.meta(ctx.today, reason),
+        )
+
+    def refund_redemption(self, receipt_id: UUID, points: int, reason: str, ctx: Context) -> None:
+        self.trigger_event(
+            self.RedemptionRefunded,
+            receipt_id=str(receipt_id),
+            points=points,
+            **ctx.meta(ctx.today, reason),
+        )
 
     def join_household(self, household: Household, joined_on: date, ctx: Context) -> None:
         require(

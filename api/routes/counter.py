@@ -1,0 +1,175 @@
+"""The service supermarket counter: goods, redemptions, receipts, cancellations, reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from pointsbank.counter import MAX_BASKET_LINES
+from pointsbank.domain.authority import require_community, require_role
+from pointsbank.domain.common import Actor, DomainError, NotFound, Role
+from pointsbank.domain.goods import MAX_LINE_QUANTITY, MAX_PRICE, MAX_STOCK
+
+router = APIRouter(tags=["counter"])
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Reason = Annotated[str, Field(max_length=500)]
+Price = Annotated[int, Field(strict=True, ge=1, le=MAX_PRICE)]
+
+
+class NewGoods(Body):
+    community_id: UUID | None = Field(None, description="null for goods of the whole street")
+    name: Name
+    price: Price
+    stock: Annotated[int, Field(strict=True, ge=0, le=MAX_STOCK)] = 0
+    household_limit: Annotated[int, Field(strict=True, ge=0, le=MAX_STOCK)] = Field(
+        0, description="most a household may take a month; 0 for no limit"
+    )
+
+
+class Restock(Body):
+    quantity: Annotated[int, Field(strict=True, ge=1, le=MAX_STOCK)]
+    note: Reason = ""
+
+
+class PriceChange(Body):
+    price: Price
+    reason: Reason = "调价 price change"
+
+
+class Withdrawal(Body):
+    reason: Reason = "下架 withdrawn"
+
+
+class BasketLine(Body):
+    goods_id: UUID
+    quantity: Annotated[int, Field(strict=True, ge=1, le=MAX_LINE_QUANTITY)] = 1
+
+
+class Redemption(Body):
+    resident_id: UUID
+    items: Annotated[list[BasketLine], Field(min_length=1, max_length=MAX_BASKET_LINES)]
+
+
+class Cancellation(Body):
+    reason: Reason = ""
+
+
+def _own_community(actor: Actor) -> UUID | None:
+    return actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
+
+
+def _visible(actor: Actor, row: dict[str, Any] | None, what: str, key: UUID) -> dict[str, Any]:
+    own = _own_community(actor)
+    if row is None or (own is not None and row["community_id"] not in (None, str(own))):
+        raise NotFound(f"unknown {what} {key}", **{f"{what}_id": str(key)})
+    return row
+
+
+@router.get("/goods")
+def list_goods(
+    services: ServicesDep,
+    actor: ActorDep,
+    community_id: UUID | None = None,
+    include_withdrawn: bool = False,
+) -> list[dict[str, Any]]:
+    """The goods catalogue: the community's own goods and the street-wide ones."""
+    return services.counter_queries.goods(_own_community(actor) or community_id, include_withdrawn)
+
+
+@router.get("/goods/{goods_id}")
+def get_goods(goods_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """One item with its stock movements."""
+    row = _visible(actor, services.counter_queries.goods_item(goods_id), "goods", goods_id)
+    row["movements"] = services.counter_queries.stock_movements(goods_id)
+    return row
+
+
+@router.post("/goods", status_code=201)
+def list_item(body: NewGoods, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Put an item on the shelf (admin street-wide, staff in their own community)."""
+    outcome = services.counter.list_item(
+        cmd(body), body.community_id, body.name, body.price, body.stock, body.household_limit
+    )
+    return cmd.respond(outcome)
+
+
+@router.post("/goods/{goods_id}/restocks")
+def restock(
+    goods_id: UUID, body: Restock, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Add stock."""
+    return cmd.respond(services.counter.restock(cmd(body), goods_id, body.quantity, body.note))
+
+
+@router.post("/goods/{goods_id}/price")
+def change_price(
+    goods_id: UUID, body: PriceChange, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Change the price; past redemptions keep the price they were made at."""
+    return cmd.respond(services.counter.change_price(cmd(body), goods_id, body.price, body.reason))
+
+
+@router.post("/goods/{goods_id}/withdrawal")
+def withdraw(
+    goods_id: UUID, body: Withdrawal, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Take an item off the shelf for good."""
+    return cmd.respond(services.counter.withdraw(cmd(body), goods_id, body.reason))
+
+
+@router.post("/redemptions", status_code=201)
+def redeem(body: Redemption, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+    """Redeem a basket for a resident, atomically; answers with the receipt."""
+    basket = [(line.goods_id, line.quantity) for line in body.items]
+    return cmd.respond(services.counter.redeem(cmd(body), body.resident_id, basket))
+
+
+@router.get("/receipts")
+def list_receipts(
+    services: ServicesDep,
+    actor: ActorDep,
+    resident_id: UUID | None = None,
+    day: date | None = None,
+) -> list[dict[str, Any]]:
+    """Receipts, newest first, by resident or by day."""
+    return services.counter_queries.receipts(_own_community(actor), resident_id, day)
+
+
+@router.get("/receipts/{receipt_id}")
+def get_receipt(receipt_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """A receipt with its items, for reprinting."""
+    return _visible(actor, services.counter_queries.receipt(receipt_id), "receipt", receipt_id)
+
+
+@router.post("/receipts/{receipt_id}/cancellation")
+def cancel(
+    receipt_id: UUID, body: Cancellation, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
+    """Cancel a redemption: clerks the same day, staff later with a reason."""
+    return cmd.respond(services.counter.cancel(cmd(body), receipt_id, body.reason))
+
+
+@router.get("/counter/reports")
+def counter_reports(
+    services: ServicesDep,
+    actor: ActorDep,
+    day: date,
+    community_id: UUID | None = None,
+    counter: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
+    """A day's counter reports, one per counter, reconciled with stock and points movements."""
+    require_role(actor, Role.CLERK, Role.STAFF, Role.ADMIN, Role.AUDITOR)
+    community = _own_community(actor) or community_id
+    if community is None:
+        raise DomainError("须指定社区 (community_id is required)", field="community_id")
+    require_community(actor, community)
+    queries = services.counter_queries
+    counters = [counter] if counter else queries.counters_on(community, day)
+    reports = [queries.counter_report(community, day, c) for c in counters]
+    return {"community_id": str(community), "day": day.isoformat(), "counters": reports}

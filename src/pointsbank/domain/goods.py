@@ -1,0 +1,190 @@
+"""An item of the service supermarket (党群服务超市): price, stock and household monthly limit.
+
+The aggregate also counts what each household took per month, so the limit is decided under
+the same version check as the stock, never from a read model.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from pointsbank.domain.common import Conflict, Context, DomainError, LedgerCreated, LedgerEvent
+
+MAX_PRICE = 10_000
+MAX_STOCK = 100_000
+MAX_LINE_QUANTITY = 100
+
+
+class OutOfStock(Conflict):
+    code = "out-of-stock"
+
+
+class OverHouseholdLimit(Conflict):
+    code = "over-household-limit"
+
+
+class GoodsWithdrawn(Conflict):
+    code = "goods-withdrawn"
+
+
+def month_of(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def check_range(value: int, low: int, high: int, field: str) -> None:
+    if not low <= value <= high:
+        raise DomainError(f"{field} 须在 {low} 到 {high} 之间 (must be {low}..{high})", field=field)
+
+
+class Goods(Aggregate):
+    class Listed(LedgerCreated):
+        community_id: UUID | None
+        name: str
+        price: int
+        stock: int
+        household_limit: int
+
+    class Restocked(LedgerEvent):
+        quantity: int
+
+        def apply(self, aggregate: Goods) -> None:
+            aggregate.stock += self.quantity
+
+    class PriceChanged(LedgerEvent):
+        price: int
+
+        def apply(self, aggregate: Goods) -> None:
+            aggregate.price = self.price
+
+    class Withdrawn(LedgerEvent):
+        def apply(self, aggregate: Goods) -> None:
+            aggregate.active = False
+
+    class Taken(LedgerEvent):
+        receipt_id: str
+        quantity: int
+        points: int
+        household: str
+        month: str
+
+        def apply(self, aggregate: Goods) -> None:
+            aggregate.stock -= self.quantity
+            aggregate.count_taken(self.month, self.household, self.quantity)
+
+    class Returned(LedgerEvent):
+        receipt_id: str
+        quantity: int
+        household: str
+        month: str
+
+        def apply(self, aggregate: Goods) -> None:
+            aggregate.stock += self.quantity
+            aggregate.count_taken(self.month, self.household, -self.quantity)
+
+    def __init__(
+        self, community_id: UUID | None, name: str, price: int, stock: int, household_limit: int
+    ) -> None:
+        self.community_id = community_id
+        self.name = name
+        self.price = price
+        self.stock = stock
+        self.household_limit = household_limit
+        self.active = True
+        self.taken: dict[str, dict[str, int]] = {}
+
+    @classmethod
+    def list_item(
+        cls,
+        goods_id: UUID,
+        community_id: UUID | None,
+        name: str,
+        price: int,
+        stock: int,
+        household_limit: int,
+        ctx: Context,
+    ) -> Goods:
+        check_range(price, 1, MAX_PRICE, "price")
+        check_range(stock, 0, MAX_STOCK, "stock")
+        check_range(household_limit, 0, MAX_STOCK, "household_limit")
+        return cls._create(
+            cls.Listed,
+            id=goods_id,
+            community_id=community_id,
+            name=name,
+            price=price,
+            stock=stock,
+            household_limit=household_limit,
+            **ctx.meta(ctx.today, "listed"),
+        )
+
+    def count_taken(self, month: str, household: str, quantity: int) -> None:
+        by_household = self.taken.setdefault(month, {})
+        by_household[household] = by_household.get(household, 0) + quantity
+
+    def restock(self, quantity: int, note: str, ctx: Context) -> None:
+        check_range(quantity, 1, MAX_STOCK - self.stock, "quantity")
+        self.trigger_event(self.Restocked, quantity=quantity, **ctx.meta(ctx.today, note or "入库"))
+
+    def change_price(self, price: int, reason: str, ctx: Context) -> None:
+        check_range(price, 1, MAX_PRICE, "price")
+        if price == self.price:
+            raise DomainError(f"价格已是 {price} 积分 (price is already {price})", field="price")
+        self.trigger_event(self.PriceChanged, price=price, **ctx.meta(ctx.today, reason))
+
+    def withdraw(self, reason: str, ctx: Context) -> None:
+        if not self.active:
+            raise GoodsWithdrawn(f"{self.name} 已下架 (already withdrawn)", goods_id=str(self.id))
+        self.trigger_event(self.Withdrawn, **ctx.meta(ctx.today, reason))
+
+    def take(self, receipt_id: UUID, quantity: int, household: str, ctx: Context) -> int:
+        """Take goods off the shelf for a redemption; returns the points they cost."""
+        goods_id = str(self.id)
+        check_range(quantity, 1, MAX_LINE_QUANTITY, "quantity")
+        if not self.active:
+            raise GoodsWithdrawn(f"{self.name} 已下架 (withdrawn)", goods_id=goods_id)
+        if quantity > self.stock:
+            raise OutOfStock(
+                f"{self.name} 库存不足：剩余 {self.stock} (only {self.stock} left)",
+                goods_id=goods_id,
+                stock=self.stock,
+            )
+        month = month_of(ctx.today)
+        already = self.taken.get(month, {}).get(household, 0)
+        if self.household_limit and already + quantity > self.household_limit:
+            raise OverHouseholdLimit(
+                f"{self.name} 每户每月限 {self.household_limit}，本月已兑 {already} "
+                f"(household limit {self.household_limit} a month, {already} taken)",
+                goods_id=goods_id,
+                limit=self.household_limit,
+                taken=already,
+            )
+        points = self.price * quantity
+        self.trigger_event(
+            self.Taken,
+            receipt_id=str(receipt_id),
+            quantity=quantity,
+            points=points,
+            household=household,
+            month=month,
+            **ctx.meta(ctx.today, "兑换 redemption"),
+        )
+        return points
+
+    def give_back(
+        self, receipt_id: UUID, quantity: int, household: str, month: str, ctx: Context
+    ) -> None:
+        """Put cancelled goods back on the shelf and into the household's monthly allowance."""
+        self.trigger_event(
+            self.Returned,
+            receipt_id=str(receipt_id),
+            quantity=quantity,
+            household=household,
+            month=month,
+            **ctx.meta(ctx.today, "撤销兑换 redemption cancelled"),
+        )
+
+    def available_in(self, community_id: UUID) -> bool:
+        return self.community_id is None or self.community_id == community_id
