@@ -17,8 +17,10 @@ def me(actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
     today = services.now().astimezone(services.settings.zone).date()
     return {
         "user_id": actor.user_id,
+        "name": services.accounts.name_of(actor.user_id),
         "role": actor.role.value,
         "community_id": str(actor.community_id) if actor.community_id else None,
         "street": services.settings.street_name,
+        "timezone": services.settings.timezone,
         "today": today.isoformat(),
     }

@@ -1,6 +1,9 @@
 // pointsbank counter and staff desk: a thin page over the JSON API.
 const $ = (sel) => document.querySelector(sel);
-const state = { token: sessionStorage.getItem("pb-token"), me: null, resident: null, awardKey: null };
+const state = {
+  token: sessionStorage.getItem("pb-token"), me: null, resident: null,
+  awardKey: null, redeemKey: null, goods: [], receipt: null,
+};
 const KINDS = { award: "加分", deduction: "扣分", correction: "更正", redemption: "兑换", refund: "退还" };
 
 async function api(method, path, body, key) {
@@ -36,7 +39,7 @@ async function signIn(token) {
     return;
   }
   sessionStorage.setItem("pb-token", token);
-  $("#who").textContent = `${state.me.street} · ${state.me.role}`;
+  $("#who").textContent = `${state.me.street} · ${state.me.name} (${state.me.role})`;
   $("#login").hidden = true;
   $("#desk").hidden = false;
   $("#logout").hidden = false;
@@ -75,6 +78,7 @@ async function openResident(id) {
     api("GET", `/residents/${id}`),
     api("GET", `/residents/${id}/statement`),
   ]);
+  if (state.resident?.resident_id !== id) $("#receipt").hidden = true;
   state.resident = profile;
   $("#resident").hidden = false;
   $("#r-name").textContent = profile.name;
@@ -82,6 +86,8 @@ async function openResident(id) {
   $("#r-flags").textContent = flags.join(" · ");
   $("#r-balance").textContent = statement.balance;
   $("#award-form").hidden = state.me.role !== "staff";
+  $("#redeem-form").hidden = !["clerk", "staff"].includes(state.me.role);
+  if (!$("#redeem-form").hidden) await loadGoods();
   const body = $("#statement tbody");
   body.replaceChildren();
   for (const e of statement.entries) {
@@ -124,6 +130,90 @@ async function award(event) {
   }
 }
 
+async function loadGoods() {
+  state.goods = (await api("GET", "/goods")).filter((g) => g.active);
+  const body = $("#goods tbody");
+  body.replaceChildren();
+  for (const g of state.goods) {
+    const tr = body.insertRow();
+    cell(tr, g.name);
+    cell(tr, g.price);
+    cell(tr, g.stock);
+    const input = document.createElement("input");
+    Object.assign(input, { type: "number", min: 0, max: 100, value: 0, className: "qty" });
+    input.dataset.goods = g.goods_id;
+    tr.insertCell().append(input);
+  }
+  updateTotal();
+}
+
+function basket() {
+  return [...document.querySelectorAll("#goods input.qty")]
+    .map((input) => ({ goods_id: input.dataset.goods, quantity: Number(input.value) }))
+    .filter((line) => line.quantity > 0);
+}
+
+function updateTotal() {
+  const price = Object.fromEntries(state.goods.map((g) => [g.goods_id, g.price]));
+  $("#basket-total").textContent = basket().reduce((sum, l) => sum + price[l.goods_id] * l.quantity, 0);
+}
+
+function showReceipt(receipt) {
+  state.receipt = receipt;
+  $("#receipt").hidden = false;
+  $("#rc-number").textContent = receipt.number;
+  const lines = $("#rc-lines");
+  lines.replaceChildren();
+  for (const line of receipt.items) {
+    const tr = lines.insertRow();
+    cell(tr, line.name);
+    cell(tr, `× ${line.quantity}`);
+    cell(tr, `${line.points} 分`);
+  }
+  $("#rc-points").textContent = receipt.points;
+  $("#rc-balance").textContent = receipt.balance_after;
+  $("#rc-time").textContent = new Date(receipt.issued_at).toLocaleString("zh-CN", { timeZone: state.me.timezone });
+  $("#rc-clerk").textContent = receipt.clerk === state.me.user_id ? state.me.name : receipt.clerk;
+}
+
+async function redeem(event) {
+  event.preventDefault();
+  const button = $("#r-submit");
+  if (button.disabled) return;
+  const items = basket();
+  if (!items.length) { say("请选择要兑换的物品 Choose at least one item", "error"); return; }
+  state.redeemKey ??= crypto.randomUUID();
+  button.disabled = true;
+  try {
+    const receipt = await api("POST", "/redemptions", { resident_id: state.resident.resident_id, items }, state.redeemKey);
+    state.redeemKey = null;
+    await openResident(state.resident.resident_id);
+    showReceipt(receipt);
+    say(`已兑换 Redeemed · 小票 ${receipt.number}`);
+  } catch (err) {
+    say(`未能兑换 Not redeemed: ${err.message}`, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function cancelReceipt() {
+  const reason = state.me.role === "clerk" ? "柜台当日撤销" : prompt("撤销原因 Reason for cancelling");
+  if (!reason) return;
+  try {
+    await api("POST", `/receipts/${state.receipt.receipt_id}/cancellation`, { reason }, crypto.randomUUID());
+    $("#receipt").hidden = true;
+    await openResident(state.resident.resident_id);
+    say(`已撤销 Cancelled · 小票 ${state.receipt.number}`);
+  } catch (err) {
+    say(`未能撤销 Not cancelled: ${err.message}`, "error");
+  }
+}
+
+$("#redeem-form").addEventListener("submit", redeem);
+$("#redeem-form").addEventListener("input", () => { state.redeemKey = null; updateTotal(); });
+$("#rc-print").addEventListener("click", () => window.print());
+$("#rc-cancel").addEventListener("click", cancelReceipt);
 $("#login-form").addEventListener("submit", (e) => { e.preventDefault(); signIn($("#token").value.trim()); });
 $("#logout").addEventListener("click", () => { sessionStorage.removeItem("pb-token"); location.reload(); });
 $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); search($("#q").value.trim()).catch((err) => say(err.message, "error")); });

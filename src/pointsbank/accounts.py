@@ -60,6 +60,10 @@ class Accounts:
         )
         return IssuedToken(user_id=user_id, name=name, role=role, token=token)
 
+    def name_of(self, user_id: str) -> str | None:
+        row = self.db.query_one("SELECT name FROM accounts WHERE user_id = ?", (user_id,))
+        return str(row["name"]) if row else None
+
     def authenticate(self, token: str) -> Actor | None:
         row = self.db.query_one(
             "SELECT user_id, role, community_id, resident_id FROM accounts WHERE token_hash = ?",

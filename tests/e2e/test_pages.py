@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from uuid import UUID
 
 import httpx
 import pytest
@@ -66,15 +67,22 @@ def seed(database_url: str) -> tuple[str, str]:
         services.bank.define_rule(cmd(admin), "VOL", "志愿服务", Category.VOLUNTEER, 10)
         staff = services.accounts.issue("staff", Role.STAFF, now, community)
         clerk = services.accounts.issue("clerk", Role.CLERK, now, community)
-        services.bank.enrol(
-            cmd(Actor(staff.user_id, Role.STAFF, community)),
-            community,
-            "g1",
-            True,
-            False,
-            today,
-            PersonalData(name="王芳", phone="13800001234"),
+        staff_actor = Actor(staff.user_id, Role.STAFF, community)
+        for name, phone in (("王芳", "13800001234"), ("李娜", "13900005678")):
+            enrolled = services.bank.enrol(
+                cmd(staff_actor),
+                community,
+                "g1",
+                name == "王芳",
+                False,
+                today,
+                PersonalData(name=name, phone=phone),
+            )
+        services.bank.award(
+            cmd(staff_actor), UUID(enrolled.body["resident_id"]), "VOL", 5, today, ""
         )
+        services.counter.list_item(cmd(staff_actor), community, "大米 5kg", 30, 3, 1)
+        services.counter.list_item(cmd(staff_actor), community, "洗衣液", 8, 10, 0)
         return staff.token, clerk.token
     finally:
         services.close()
@@ -177,3 +185,33 @@ def test_a_clerk_sees_balances_but_no_award_form(browser: Browser, desk: Desk) -
     page.locator("#results tbody tr").first.click()
     expect(page.locator("#r-balance")).to_have_text("0")
     expect(page.locator("#award-form")).to_be_hidden()
+
+
+def test_a_clerk_redeems_a_basket_prints_and_cancels_the_receipt(
+    browser: Browser, desk: Desk
+) -> None:
+    page = browser.new_page()
+    sign_in(page, desk, desk.clerk)
+    page.fill("#q", "李娜")
+    page.click("#search-form button")
+    page.locator("#results tbody tr").first.click()
+    expect(page.locator("#r-balance")).to_have_text("50")
+    page.locator("#goods tbody tr", has_text="洗衣液").locator("input").fill("2")
+    page.locator("#goods tbody tr", has_text="大米").locator("input").fill("1")
+    expect(page.locator("#basket-total")).to_have_text("46")
+    page.dblclick("#r-submit")
+    expect(page.locator("#receipt")).to_be_visible()
+    expect(page.locator("#rc-points")).to_have_text("46")
+    expect(page.locator("#rc-balance")).to_have_text("4")
+    expect(page.locator("#rc-clerk")).to_have_text("clerk")
+    expect(page.locator("#r-balance")).to_have_text("4")
+    expect(page.locator("#goods tbody tr", has_text="大米")).to_contain_text("2")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desk-receipt.png"), full_page=True)
+    page.locator("#goods tbody tr", has_text="洗衣液").locator("input").fill("1")
+    page.click("#r-submit")
+    expect(page.locator("#message")).to_contain_text("未能兑换")
+    expect(page.locator("#r-balance")).to_have_text("4")
+    page.click("#rc-cancel")
+    expect(page.locator("#message")).to_contain_text("已撤销")
+    expect(page.locator("#r-balance")).to_have_text("50")
