@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routes import catalogue, health, households, residents
+from api.routes import annual, catalogue, health, households, residents, years
 from api.services import Services, open_services
 from pointsbank.settings import Settings
 
@@ -43,5 +43,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     problems.install(app)
     for router in (health.router, catalogue.router, residents.router, households.router):
+        app.include_router(router)
+    for router in (annual.router, years.router):
         app.include_router(router)
     return app

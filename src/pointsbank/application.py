@@ -26,6 +26,7 @@ from pointsbank.domain.idempotency import IdempotencyRecord
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Category, Rule
 from pointsbank.registry import PersonalData, PersonalDataRegistry
+from pointsbank.years import require_year_open, require_year_open_for
 
 A = TypeVar("A", bound=Aggregate)
 RESIDENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/resident")
@@ -248,6 +249,7 @@ class PointsBank(Application[UUID]):
 
         def decide() -> Decision:
             resident = self._beneficiary(cmd, resident_id)
+            require_year_open(self, resident.community_id, occurred_on)
             rule = self.rule(rule_code)
             version = resident.award(rule, quantity, occurred_on, note, cmd.ctx)
             return [resident], 201, _entry_body(resident, version)
@@ -267,6 +269,7 @@ class PointsBank(Application[UUID]):
 
         def decide() -> Decision:
             resident = self._beneficiary(cmd, resident_id)
+            require_year_open(self, resident.community_id, occurred_on)
             rule = self.rule(rule_code)
             version = resident.deduct(rule, quantity, occurred_on, reason, cmd.ctx)
             return [resident], 201, _entry_body(resident, version)
@@ -280,6 +283,7 @@ class PointsBank(Application[UUID]):
 
         def decide() -> Decision:
             resident = self._beneficiary(cmd, resident_id)
+            require_year_open_for(self, resident, corrects_version)
             version = resident.correct(corrects_version, points, reason, cmd.ctx)
             return [resident], 201, _entry_body(resident, version)
 
