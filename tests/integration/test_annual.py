@@ -137,9 +137,9 @@ def test_household_years_follow_membership_even_when_it_is_recorded_late(
     assert {k: v for k, v in live.items() if k[0] == "resident"} == {
         k: v for k, v in expected.items() if k[0] == "resident"
     }
-    for house in houses:
+    for house_id in houses:
         for year in (2024, 2025, 2026):
-            key = ("household", house, year)
+            key = ("household", house_id, year)
             assert live.get(key, 0) == expected.get(key, 0), key
 
 
