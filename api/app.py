@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api import problems
 from api.routes import (
     activities,
+    annual,
     catalogue,
     counter,
     earning,
@@ -21,6 +22,7 @@ from api.routes import (
     imports,
     residents,
     session,
+    years,
 )
 from api.services import Services, open_services
 from pointsbank.settings import Settings
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         activities.router,
         imports.router,
         counter.router,
+        annual.router,
+        years.router,
     ):
         app.include_router(router)
     app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")

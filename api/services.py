@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from uuid import UUID
 
 from pointsbank.accounts import Accounts
 from pointsbank.application import PointsBank
@@ -14,6 +15,8 @@ from pointsbank.earning import Earning
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.store import event_store_env
+from pointsbank.years import FrozenRanking, YearBook
+from projections.annual import annual
 from projections.counter import counter
 from projections.counter_queries import CounterQueries
 from projections.earning import earning
@@ -21,8 +24,10 @@ from projections.ledger import ledger
 from projections.migrate import migrate
 from projections.projector import Projection, Projector
 from projections.queries import Queries
+from projections.rankings import Rankings, freeze
+from projections.statements import AnnualStatements
 
-PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter)
+PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual)
 
 
 @dataclass
@@ -57,6 +62,23 @@ class Services:
             self.projector.catch_up(until=position)
         else:
             self.projector.wait_for(position)
+
+    @property
+    def rankings(self) -> Rankings:
+        return Rankings(self.db)
+
+    @property
+    def statements(self) -> AnnualStatements:
+        return AnnualStatements(self.db)
+
+    @property
+    def years(self) -> YearBook:
+        return YearBook(self.bank, self.freeze)
+
+    def freeze(self, community_id: UUID, year: int) -> FrozenRanking:
+        """The community's ranking once everything now in the log is projected."""
+        self.projected(self.bank.recorder.max_notification_id() or None)
+        return freeze(self.db, str(community_id), year)
 
     def start_projecting(self) -> None:
         if not self.settings.inprocess_projector or self._thread is not None:

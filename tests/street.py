@@ -94,6 +94,12 @@ def build_street(client: TestClient, services: Services) -> Street:
             "POST",
             "/rules",
             "admin",
-            {"code": code, "name": name, "category": category, "points": points},
+            {
+                "code": code,
+                "name": name,
+                "category": category,
+                "points": points,
+                "terms": {"disqualifies": category == "deduction"},
+            },
         )
     return street

@@ -27,6 +27,7 @@ from pointsbank.domain.idempotency import IdempotencyRecord
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Category, Rule
 from pointsbank.registry import PersonalData, PersonalDataRegistry
+from pointsbank.years import require_year_open, require_year_open_for
 
 A = TypeVar("A", bound=Aggregate)
 RESIDENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/resident")
@@ -251,6 +252,7 @@ class PointsBank(Application[UUID]):
 
         def decide() -> Decision:
             resident = self._beneficiary(cmd, resident_id)
+            require_year_open(self, resident.community_id, occurred_on)
             rule = self.rule(rule_code)
             amount = rule.quantity_for(resident.community_id, quantity, minutes)
             version = resident.award(rule, amount, occurred_on, note, cmd.ctx)
@@ -272,6 +274,7 @@ class PointsBank(Application[UUID]):
 
         def decide() -> Decision:
             resident = self._beneficiary(cmd, resident_id)
+            require_year_open(self, resident.community_id, occurred_on)
             rule = self.rule(rule_code)
             version = resident.deduct(rule, quantity, occurred_on, reason, cmd.ctx)
             return [resident], _entry_status(resident, version), _entry_body(resident, version)
@@ -285,6 +288,7 @@ class PointsBank(Application[UUID]):
 
         def decide() -> Decision:
             resident = self._beneficiary(cmd, resident_id)
+            require_year_open_for(self, resident, corrects_version)
             version = resident.correct(corrects_version, points, reason, cmd.ctx)
             return [resident], 201, _entry_body(resident, version)
 

@@ -3,6 +3,7 @@ deductions; corrections reverse or adjust an entry with a reason, the original k
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from pointsbank.application import Command, Decision, Outcome, PointsBank
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Role
 from pointsbank.domain.resident import Resident
+from pointsbank.years import require_year_open, require_year_open_for
 
 
 class Approvals:
@@ -17,8 +19,18 @@ class Approvals:
         self.bank = bank
 
     def approve(self, cmd: Command, resident_id: UUID, request_version: int) -> Outcome:
-        """Approve as checker: not the maker, not the beneficiary, not of their household."""
-        return self._decide(cmd, resident_id, 201, lambda r: r.approve(request_version, cmd.ctx))
+        """Approve as checker: not the maker, not the beneficiary, not of their household.
+
+        The points land in the year of the request's occurred_on, which must still be open."""
+
+        def approve(resident: Resident) -> int:
+            request = resident.pending_requests().get(str(request_version))
+            if request is not None:
+                occurred_on = date.fromisoformat(request["occurred_on"])
+                require_year_open(self.bank, resident.community_id, occurred_on)
+            return resident.approve(request_version, cmd.ctx)
+
+        return self._decide(cmd, resident_id, 201, approve)
 
     def reject(self, cmd: Command, resident_id: UUID, request_version: int, reason: str) -> Outcome:
         return self._decide(
@@ -28,9 +40,12 @@ class Approvals:
     def reverse(
         self, cmd: Command, resident_id: UUID, corrects_version: int, reason: str
     ) -> Outcome:
-        return self._decide(
-            cmd, resident_id, 201, lambda r: r.reverse(corrects_version, reason, cmd.ctx)
-        )
+
+        def reverse(resident: Resident) -> int:
+            require_year_open_for(self.bank, resident, corrects_version)
+            return resident.reverse(corrects_version, reason, cmd.ctx)
+
+        return self._decide(cmd, resident_id, 201, reverse)
 
     def _decide(self, cmd: Command, resident_id: UUID, status: int, act: Any) -> Outcome:
         require_role(cmd.ctx.actor, Role.STAFF)

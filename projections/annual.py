@@ -1,0 +1,197 @@
+"""Annual points (年度积分), pre-aggregated per resident-year and household-year by category.
+
+A year is the year of an entry's `occurred_on`, a local date in the street's time zone, so
+New Year follows the street's clock. Only awards, deductions and corrections count (a
+correction counts in the year of the entry it corrects); redemptions and refunds never do. A
+household counts a member's entries dated while the member belonged to it: from `joined_on`
+(inclusive) to `left_on` (exclusive). A membership change may arrive after the entries it
+covers, with an effective date in the past: the resident's household contributions from that
+year on are then recomputed from `statement_entries` in the same transaction.
+
+Registered after the ledger projection: its handlers read the statement entry and membership
+rows the ledger has just written for the same event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from pointsbank.db import Cursor
+from pointsbank.domain.common import LedgerEvent
+from pointsbank.domain.resident import Resident
+from pointsbank.domain.year import CommunityYear
+from projections.projector import Projection
+
+ANNUAL_KINDS = ("award", "deduction", "correction")
+KINDS_SQL = "('award', 'deduction', 'correction')"
+# An entry with its category: a correction takes the category of the entry it corrects.
+ENTRY_COLUMNS = (
+    "SELECT e.resident_id, e.version, e.position, e.kind, e.occurred_on, e.points, "
+    "COALESCE(e.rule_code, o.rule_code) AS rule_code, "
+    "COALESCE(ru.category, 'other') AS category, e.corrects_version, e.reason, "
+    "e.recorded_at, e.actor_id "
+)
+ENTRY_JOINS = (
+    "LEFT JOIN statement_entries o ON o.resident_id = e.resident_id "
+    "AND o.version = e.corrects_version "
+    "LEFT JOIN rules ru ON ru.code = COALESCE(e.rule_code, o.rule_code) "
+)
+ENTRY_SQL = (
+    ENTRY_COLUMNS + "FROM statement_entries e " + ENTRY_JOINS + f"WHERE e.kind IN {KINDS_SQL}"
+)
+
+annual = Projection(
+    "annual",
+    tables=(
+        "annual_residents",
+        "annual_resident_categories",
+        "annual_households",
+        "annual_contributions",
+        "community_years",
+    ),
+)
+
+
+def year_bounds(year: int) -> tuple[str, str]:
+    """The first and last local date of a year, as ISO text (how `occurred_on` is stored)."""
+    return date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
+
+
+@annual.on(
+    Resident.PointsAwarded,
+    Resident.PointsDeducted,
+    Resident.PointsCorrected,
+    Resident.ApprovalGranted,
+)
+def _points(cur: Cursor, e: LedgerEvent, position: int) -> None:
+    cur.execute(
+        ENTRY_SQL + " AND e.resident_id = ? AND e.version = ?",
+        (str(e.originator_id), e.originator_version),
+    )
+    entry = cur.fetchone()
+    resident_id, year = entry["resident_id"], int(entry["occurred_on"][:4])
+    points, category = int(entry["points"]), entry["category"]
+    cur.execute(
+        "INSERT INTO annual_residents (resident_id, year, community_id, grid, party_member, "
+        "without_hukou, points) SELECT resident_id, ?, community_id, grid, party_member, "
+        "without_hukou, ? FROM residents WHERE resident_id = ? "
+        "ON CONFLICT (resident_id, year) DO UPDATE SET points = annual_residents.points + "
+        "excluded.points",
+        (year, points, resident_id),
+    )
+    cur.execute(
+        "INSERT INTO annual_resident_categories (resident_id, year, category, points) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (resident_id, year, category) DO UPDATE SET "
+        "points = annual_resident_categories.points + excluded.points",
+        (resident_id, year, category, points),
+    )
+    household_id = _household_on(cur, resident_id, entry["occurred_on"])
+    if household_id is not None:
+        _contribute(cur, household_id, year, resident_id, category, points)
+
+
+@annual.on(Resident.JoinedHousehold, Resident.LeftHousehold)
+def _membership(cur: Cursor, e: LedgerEvent, position: int) -> None:
+    """Recompute the resident's household contributions from the effective date's year on."""
+    resident_id, from_year = str(e.originator_id), e.occurred_on.year
+    cur.execute(
+        "SELECT household_id, year, SUM(points) AS points FROM annual_contributions "
+        "WHERE resident_id = ? AND year >= ? GROUP BY household_id, year",
+        (resident_id, from_year),
+    )
+    withdrawn = cur.fetchall()
+    for row in withdrawn:
+        cur.execute(
+            "UPDATE annual_households SET points = points - ? WHERE household_id = ? AND year = ?",
+            (row["points"], row["household_id"], row["year"]),
+        )
+    cur.execute(
+        "DELETE FROM annual_contributions WHERE resident_id = ? AND year >= ?",
+        (resident_id, from_year),
+    )
+    for (household_id, year, category), points in _contributions(
+        cur, resident_id, from_year
+    ).items():
+        _contribute(cur, household_id, year, resident_id, category, points)
+    for row in withdrawn:
+        cur.execute(
+            "DELETE FROM annual_households WHERE household_id = ? AND year = ? AND NOT EXISTS "
+            "(SELECT 1 FROM annual_contributions c WHERE c.household_id = ? AND c.year = ?)",
+            (row["household_id"], row["year"], row["household_id"], row["year"]),
+        )
+
+
+def _contributions(cur: Cursor, resident_id: str, from_year: int) -> dict[Any, int]:
+    cur.execute(
+        "SELECT household_id, joined_on, left_on FROM household_members WHERE resident_id = ?",
+        (resident_id,),
+    )
+    memberships = cur.fetchall()
+    cur.execute(
+        ENTRY_SQL + " AND e.resident_id = ? AND e.occurred_on >= ?",
+        (resident_id, year_bounds(from_year)[0]),
+    )
+    totals: dict[Any, int] = defaultdict(int)
+    for entry in cur.fetchall():
+        day = entry["occurred_on"]
+        for m in memberships:
+            if m["joined_on"] <= day and (m["left_on"] is None or day < m["left_on"]):
+                totals[(m["household_id"], int(day[:4]), entry["category"])] += entry["points"]
+    return totals
+
+
+def _household_on(cur: Cursor, resident_id: str, day: str) -> str | None:
+    cur.execute(
+        "SELECT household_id FROM household_members WHERE resident_id = ? AND joined_on <= ? "
+        "AND (left_on IS NULL OR left_on > ?) ORDER BY joined_on DESC",
+        (resident_id, day, day),
+    )
+    row = cur.fetchone()
+    return str(row["household_id"]) if row else None
+
+
+def _contribute(
+    cur: Cursor, household_id: str, year: int, resident_id: str, category: str, points: int
+) -> None:
+    cur.execute(
+        "INSERT INTO annual_contributions (household_id, year, resident_id, category, points) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (household_id, year, resident_id, category) "
+        "DO UPDATE SET points = annual_contributions.points + excluded.points",
+        (household_id, year, resident_id, category, points),
+    )
+    cur.execute(
+        "INSERT INTO annual_households (household_id, year, community_id, points) "
+        "SELECT household_id, ?, community_id, ? FROM households WHERE household_id = ? "
+        "ON CONFLICT (household_id, year) DO UPDATE SET points = annual_households.points + "
+        "excluded.points",
+        (year, points, household_id),
+    )
+
+
+@annual.on(CommunityYear.Closed)
+def _closed(cur: Cursor, e: CommunityYear.Closed, position: int) -> None:
+    summary = json.dumps(e.summary, ensure_ascii=False, sort_keys=True)
+    _year_row(cur, e.community_id, e.year, e, (1, e.digest, e.up_to_position, summary))
+
+
+@annual.on(CommunityYear.Reopened)
+def _reopened(cur: Cursor, e: CommunityYear.Reopened, position: int) -> None:
+    _year_row(cur, e.community_id, e.year, e, (0, "", 0, "{}"))
+
+
+def _year_row(
+    cur: Cursor, community_id: UUID, year: int, e: LedgerEvent, state: tuple[Any, ...]
+) -> None:
+    cur.execute(
+        "INSERT INTO community_years (community_id, year, closed, digest, up_to_position, "
+        "summary, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (community_id, year) DO UPDATE SET closed = excluded.closed, "
+        "digest = excluded.digest, up_to_position = excluded.up_to_position, "
+        "summary = excluded.summary, changed_at = excluded.changed_at, "
+        "changed_by = excluded.changed_by, reason = excluded.reason",
+        (str(community_id), year, *state, e.timestamp.isoformat(), e.actor_id, e.reason),
+    )

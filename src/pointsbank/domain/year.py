@@ -1,0 +1,120 @@
+"""A community's year (社区年度): closed once its ranking is published, reopened only by an admin.
+
+While a year is closed, no award, deduction or correction dated in it is accepted for a
+resident of that community; the frozen ranking is recorded with its digest and the log
+position it was computed at, so it can be reproduced exactly from the log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from pointsbank.domain.common import Conflict, Context, DomainError, LedgerCreated, LedgerEvent
+
+NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/community-year")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class YearClosed(Conflict):
+    code = "year-closed"
+
+
+class CommunityYear(Aggregate):
+    class Started(LedgerCreated):
+        community_id: UUID
+        year: int
+
+    class Closed(LedgerEvent):
+        community_id: UUID
+        year: int
+        digest: str
+        up_to_position: int
+        summary: dict[str, Any]
+
+        def apply(self, aggregate: CommunityYear) -> None:
+            aggregate.closed = True
+            aggregate.digest = self.digest
+            aggregate.up_to_position = self.up_to_position
+
+    class Reopened(LedgerEvent):
+        community_id: UUID
+        year: int
+
+        def apply(self, aggregate: CommunityYear) -> None:
+            aggregate.closed = False
+
+    def __init__(self, community_id: UUID, year: int) -> None:
+        self.community_id = community_id
+        self.year = year
+        self.closed = False
+        self.digest = ""
+        self.up_to_position = 0
+
+    @staticmethod
+    def id_for(community_id: UUID, year: int) -> UUID:
+        return uuid5(NAMESPACE, f"{community_id}/{year}")
+
+    @classmethod
+    def start(cls, community_id: UUID, year: int, ctx: Context) -> CommunityYear:
+        check_year(year)
+        return cls._create(
+            cls.Started,
+            id=cls.id_for(community_id, year),
+            community_id=community_id,
+            year=year,
+            **ctx.meta(ctx.today, f"year {year} opened for closing"),
+        )
+
+    def close(
+        self, digest: str, up_to_position: int, summary: dict[str, Any], ctx: Context
+    ) -> None:
+        if self.closed:
+            raise Conflict(f"{self.year} 年度已关闭 year {self.year} is already closed")
+        if self.year >= ctx.today.year:
+            raise DomainError(
+                f"{self.year} 年度尚未结束 year {self.year} has not ended yet"
+                f" (today is {ctx.today})",
+                field="year",
+            )
+        self.trigger_event(
+            self.Closed,
+            community_id=self.community_id,
+            year=self.year,
+            digest=digest,
+            up_to_position=up_to_position,
+            summary=summary,
+            **ctx.meta(ctx.today, f"year {self.year} closed"),
+        )
+
+    def reopen(self, reason: str, ctx: Context) -> None:
+        if not self.closed:
+            raise Conflict(f"{self.year} 年度未关闭 year {self.year} is not closed")
+        if not reason.strip():
+            raise DomainError("reopening a year needs a reason", field="reason")
+        self.trigger_event(
+            self.Reopened,
+            community_id=self.community_id,
+            year=self.year,
+            **ctx.meta(ctx.today, reason),
+        )
+
+
+def check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DomainError(f"year must be between {FIRST_YEAR} and {LAST_YEAR}", field="year")
+
+
+def require_open(year: CommunityYear | None, occurred_on: date) -> None:
+    """Refuse a points entry dated in a closed year (the year of its local `occurred_on`)."""
+    if year is not None and year.closed:
+        raise YearClosed(
+            f"{year.year} 年度已关闭，不能再记入该年日期的积分；如需更正请管理员先重新开放该年度。"
+            f" Year {year.year} is closed: entries dated {occurred_on} are refused"
+            " until an administrator reopens it.",
+            year=year.year,
+            occurred_on=occurred_on.isoformat(),
+        )

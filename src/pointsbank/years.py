@@ -1,0 +1,107 @@
+"""Closing and reopening a community's year, and the check every points entry makes.
+
+How a close stays sound against a concurrent award. An award reads the community's year
+aggregate in its own decision and is refused once the year is closed. A version check cannot
+protect the other order (an award decided just before the close commits, saved just after),
+because the award does not change the year aggregate. So the close freezes the ranking at an
+explicit log position instead: `up_to_position` is the projection position at which the
+ranking was read (read models held still while reading), the digest covers exactly the log up
+to that position, and reproducing the ranking replays the log up to that position and nothing
+after it. An entry dated in the year that lands after the freeze (at most one in-flight
+decision per writer) is never folded silently into the published ranking: the year's status
+reports it as a late entry, and an administrator may reopen and staff close again to include it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from pointsbank.domain.authority import require_community, require_role
+from pointsbank.domain.common import Role
+from pointsbank.domain.community import Community
+from pointsbank.domain.resident import Resident
+from pointsbank.domain.year import CommunityYear, check_year, require_open
+
+if TYPE_CHECKING:
+    from pointsbank.application import Command, Decision, Outcome, PointsBank
+
+
+@dataclass(frozen=True)
+class FrozenRanking:
+    """A community's ranking for a year as read at one log position."""
+
+    digest: str
+    up_to_position: int
+    summary: dict[str, Any]
+
+
+Freezer = Callable[[UUID, int], FrozenRanking]
+
+
+def require_year_open(bank: PointsBank, community_id: UUID, occurred_on: date) -> None:
+    """Refuse an award, deduction or correction dated in a closed year of the community."""
+    year = bank._find(CommunityYear, CommunityYear.id_for(community_id, occurred_on.year))
+    require_open(year, occurred_on)
+
+
+def require_year_open_for(bank: PointsBank, resident: Resident, corrects_version: int) -> None:
+    """A correction belongs to the year of the entry it corrects."""
+    entry = resident.entries.get(str(corrects_version))
+    if entry is not None:
+        occurred_on = date.fromisoformat(entry["occurred_on"])
+        require_year_open(bank, resident.community_id, occurred_on)
+
+
+class YearBook:
+    """Closes a community's year with its frozen ranking; an administrator reopens it."""
+
+    def __init__(self, bank: PointsBank, freeze: Freezer) -> None:
+        self.bank = bank
+        self.freeze = freeze
+
+    def close(self, cmd: Command, community_id: UUID, year: int) -> Outcome:
+        require_role(cmd.ctx.actor, Role.STAFF, Role.ADMIN)
+        require_community(cmd.ctx.actor, community_id)
+        check_year(year)
+
+        def decide() -> Decision:
+            self.bank.get(Community, community_id, "community")
+            book = self._find(community_id, year) or CommunityYear.start(
+                community_id, year, cmd.ctx
+            )
+            frozen = self.freeze(community_id, year)
+            book.close(frozen.digest, frozen.up_to_position, frozen.summary, cmd.ctx)
+            return [book], 201, _status(book, frozen.summary)
+
+        return self.bank.execute(cmd, decide)
+
+    def reopen(self, cmd: Command, community_id: UUID, year: int, reason: str) -> Outcome:
+        require_role(cmd.ctx.actor, Role.ADMIN)
+        check_year(year)
+
+        def decide() -> Decision:
+            book = self.bank.get(
+                CommunityYear, CommunityYear.id_for(community_id, year), "community year"
+            )
+            book.reopen(reason, cmd.ctx)
+            return [book], 200, _status(book, {})
+
+        return self.bank.execute(cmd, decide)
+
+    def _find(self, community_id: UUID, year: int) -> CommunityYear | None:
+        return self.bank._find(CommunityYear, CommunityYear.id_for(community_id, year))
+
+
+def _status(book: CommunityYear, summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "community_id": str(book.community_id),
+        "year": book.year,
+        "closed": book.closed,
+        "digest": book.digest,
+        "up_to_position": book.up_to_position,
+        "summary": summary,
+    }

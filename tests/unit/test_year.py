@@ -1,0 +1,60 @@
+"""The community year aggregate: given events, when a command, then events or a refusal."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+import pytest
+
+from pointsbank.domain.common import Actor, Conflict, Context, DomainError, Role
+from pointsbank.domain.year import CommunityYear, YearClosed, require_open
+
+STAFF = Actor("staff-1", Role.STAFF, uuid4())
+ADMIN = Actor("admin-1", Role.ADMIN)
+
+
+def ctx(actor: Actor = STAFF, today: date = date(2026, 1, 1)) -> Context:
+    return Context(actor=actor, at=datetime(2025, 12, 31, 16, 30, tzinfo=UTC), today=today)
+
+
+def closed_year() -> CommunityYear:
+    year = CommunityYear.start(uuid4(), 2025, ctx())
+    year.close("d" * 64, 42, {"households": 0}, ctx())
+    return year
+
+
+def test_closing_records_the_digest_and_the_freeze_position() -> None:
+    year = closed_year()
+    events = year.collect_events()
+    assert [type(e) for e in events] == [CommunityYear.Started, CommunityYear.Closed]
+    closed = events[1]
+    assert isinstance(closed, CommunityYear.Closed)
+    assert (closed.digest, closed.up_to_position, closed.year) == ("d" * 64, 42, 2025)
+    assert (closed.actor_id, closed.occurred_on) == ("staff-1", date(2026, 1, 1))
+
+
+def test_a_year_that_has_not_ended_cannot_be_closed() -> None:
+    year = CommunityYear.start(uuid4(), 2025, ctx(today=date(2025, 12, 31)))
+    with pytest.raises(DomainError, match="has not ended"):
+        year.close("d", 1, {}, ctx(today=date(2025, 12, 31)))
+
+
+def test_closed_years_refuse_entries_and_reopen_only_with_a_reason() -> None:
+    year = closed_year()
+    with pytest.raises(Conflict, match="already closed"):
+        year.close("d", 1, {}, ctx())
+    with pytest.raises(YearClosed, match="2025"):
+        require_open(year, date(2025, 3, 1))
+    with pytest.raises(DomainError, match="reason"):
+        year.reopen("  ", ctx(ADMIN))
+    year.reopen("补录", ctx(ADMIN))
+    require_open(year, date(2025, 3, 1))
+    require_open(None, date(2025, 3, 1))
+    with pytest.raises(Conflict, match="not closed"):
+        year.reopen("again", ctx(ADMIN))
+
+
+def test_years_outside_the_supported_range_are_refused() -> None:
+    with pytest.raises(DomainError, match="between"):
+        CommunityYear.start(uuid4(), 1999, ctx())
