@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routes import catalogue, health, households, residents
+from api.routes import audit, catalogue, health, households, residents
 from api.services import Services, open_services
 from pointsbank.settings import Settings
 
@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         title="pointsbank 积分银行", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
     )
     problems.install(app)
+    audit.install_read_only_guard(app)
     for router in (health.router, catalogue.router, residents.router, households.router):
         app.include_router(router)
+    app.include_router(audit.router)
     return app

@@ -12,12 +12,15 @@ from pointsbank.db import Database, open_database
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.store import event_store_env
+from projections.activity import activity
+from projections.audit_queries import AuditQueries
+from projections.chain import ChainFollower
 from projections.ledger import ledger
 from projections.migrate import migrate
 from projections.projector import Projection, Projector
 from projections.queries import Queries
 
-PROJECTIONS: tuple[Projection, ...] = (ledger,)
+PROJECTIONS: tuple[Projection, ...] = (ledger, activity)
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Services:
     queries: Queries
     accounts: Accounts
     registry: PersonalDataRegistry
+    chain: ChainFollower
+    audit: AuditQueries
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -48,12 +53,19 @@ class Services:
         if not self.settings.inprocess_projector or self._thread is not None:
             return
         self._thread = threading.Thread(
-            target=self.projector.run_forever,
-            args=(self._stop, self.settings.projector_poll_seconds),
+            target=self.follow_log,
+            args=(self._stop,),
             name="projector",
             daemon=True,
         )
         self._thread.start()
+
+    def follow_log(self, stop: threading.Event) -> None:
+        """Keep the read models and the audit hash chain current until `stop` is set."""
+        while not stop.is_set():
+            self.projector.catch_up()
+            self.chain.catch_up()
+            stop.wait(self.settings.projector_poll_seconds)
 
     def close(self) -> None:
         self._stop.set()
@@ -77,4 +89,6 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
         queries=Queries(db),
         accounts=Accounts(db),
         registry=registry,
+        chain=ChainFollower(bank, db),
+        audit=AuditQueries(db),
     )
