@@ -76,7 +76,6 @@ def scratch_area(db: Database, tables: Sequence[str]) -> Iterator[Database]:
             with scratch.transaction() as cur:
                 for row in ddl:
                     cur.execute(row["sql"])
-            scratch.query("PRAGMA synchronous = OFF")
             yield scratch
         return
     assert isinstance(db, PostgresDatabase)
