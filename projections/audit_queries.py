@@ -26,7 +26,7 @@ class AsOf:
         if self.position is not None:
             return "position <= ?", self.position
         if self.at is None:
-            return "1 = 1", 1
+            return "1 = ?", 1
         at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
         return "recorded_at <= ?", at.astimezone(UTC).isoformat()
 
