@@ -14,6 +14,7 @@ from api import problems
 from api.routes import (
     activities,
     annual,
+    audit,
     catalogue,
     counter,
     earning,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         title="pointsbank 积分银行", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
     )
     problems.install(app)
+    audit.install_read_only_guard(app)
     for router in (
         health.router,
         session.router,
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         counter.router,
         annual.router,
         years.router,
+        audit.router,
     ):
         app.include_router(router)
     app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")

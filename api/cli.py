@@ -10,6 +10,7 @@ from uuid import UUID
 import typer
 import uvicorn
 
+from api.audit_cli import audit_app
 from api.services import open_services
 from pointsbank.domain.common import Role
 from pointsbank.domain.community import Community
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()
@@ -100,14 +102,14 @@ def token_create(
 
 @app.command()
 def project() -> None:
-    """Run the projector in this process, following the log until interrupted."""
+    """Run the projector (read models and audit chain) in this process until interrupted."""
     settings = Settings()
     services = open_services(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     typer.echo("projecting; Ctrl-C to stop")
     try:
-        services.projector.run_forever(stop, settings.projector_poll_seconds)
+        services.follow_log(stop)
     except KeyboardInterrupt:
         pass
     finally:

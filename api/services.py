@@ -16,7 +16,10 @@ from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.store import event_store_env
 from pointsbank.years import FrozenRanking, YearBook
+from projections.activity import activity
 from projections.annual import annual
+from projections.audit_queries import AuditQueries
+from projections.chain import ChainFollower
 from projections.counter import counter
 from projections.counter_queries import CounterQueries
 from projections.earning import earning
@@ -27,7 +30,7 @@ from projections.queries import Queries
 from projections.rankings import Rankings, freeze
 from projections.statements import AnnualStatements
 
-PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual)
+PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity)
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Services:
     accounts: Accounts
     registry: PersonalDataRegistry
     earning: Earning
+    chain: ChainFollower
+    audit: AuditQueries
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -84,12 +89,19 @@ class Services:
         if not self.settings.inprocess_projector or self._thread is not None:
             return
         self._thread = threading.Thread(
-            target=self.projector.run_forever,
-            args=(self._stop, self.settings.projector_poll_seconds),
+            target=self.follow_log,
+            args=(self._stop,),
             name="projector",
             daemon=True,
         )
         self._thread.start()
+
+    def follow_log(self, stop: threading.Event) -> None:
+        """Keep the read models and the audit hash chain current until `stop` is set."""
+        while not stop.is_set():
+            self.projector.catch_up()
+            self.chain.catch_up()
+            stop.wait(self.settings.projector_poll_seconds)
 
     def close(self) -> None:
         self._stop.set()
@@ -114,4 +126,6 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
         accounts=Accounts(db),
         registry=registry,
         earning=Earning.over(bank),
+        chain=ChainFollower(bank, db),
+        audit=AuditQueries(db),
     )

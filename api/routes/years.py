@@ -15,7 +15,7 @@ from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Conflict, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
-from projections.replay import reproduce
+from projections.year_replay import reproduce
 
 router = APIRouter(prefix="/years", tags=["year close"])
 YearPath = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)]

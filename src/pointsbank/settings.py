@@ -22,6 +22,15 @@ class Settings(BaseSettings):
         description="run projections inside the server; false when `pointsbank project` runs",
     )
     projector_poll_seconds: float = 0.2
+    signing_key: str | None = Field(
+        default=None,
+        description="path of the street's Ed25519 private key (PEM) for signed chain digests",
+    )
+    audit_public_key: str | None = Field(
+        default=None,
+        description="the street's published Ed25519 public key (hex) digests are checked against; "
+        "defaults to the signing key's own",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -89,7 +89,7 @@ def test_every_refusal_is_problem_json_and_writes_nothing(
         ("clerk_a", basket(resident, rice, 10**6), 422, "validation"),
         ("clerk_a", basket(resident, rice, "two"), 422, "validation"),
         ("clerk_b", basket(resident, rice), 403, "forbidden"),
-        ("auditor", basket(resident, rice), 403, "forbidden"),
+        ("auditor", basket(resident, rice), 403, "auditor-read-only"),
     ]
     before = event_count(services)
     for who, body, status, code in cases:

@@ -21,7 +21,7 @@ from pointsbank.domain.community import Community
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.year import YearClosed
 from pointsbank.settings import Settings
-from projections.replay import reproduce
+from projections.year_replay import reproduce
 from tests.conftest import stored_events
 from tests.integration.test_ledger import approve, command, enrol, read_models, setup_street
 

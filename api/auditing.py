@@ -1,0 +1,49 @@
+"""The auditor's operations shared by the command line and the HTTP API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from api.services import Services
+from pointsbank.digests import SignedDigest, load_key, public_hex, sign
+from pointsbank.domain.common import Conflict, DomainError
+from pointsbank.settings import Settings
+from projections.chain import Verification, store_digest, verify
+
+
+def trusted_key(settings: Settings) -> str | None:
+    """The street's published public key: configured, or the signing key's own."""
+    if settings.audit_public_key:
+        return settings.audit_public_key.strip().lower()
+    if settings.signing_key and Path(settings.signing_key).exists():
+        return public_hex(load_key(Path(settings.signing_key)))
+    return None
+
+
+def verify_all(services: Services, published: Sequence[SignedDigest] = ()) -> Verification:
+    return verify(services.bank, services.db, trusted_key(services.settings), published)
+
+
+def sign_head(services: Services, position: int | None = None) -> SignedDigest:
+    """Chain the log, verify it from the start, then sign and store the head at `position`."""
+    settings = services.settings
+    if not settings.signing_key or not Path(settings.signing_key).exists():
+        raise DomainError(
+            "未配置签名密钥 no signing key: run `pointsbank audit keygen` and set "
+            "POINTSBANK_SIGNING_KEY"
+        )
+    services.chain.catch_up()
+    checked = verify_all(services)
+    if not checked.ok:
+        raise Conflict(
+            f"链校验失败，拒绝签名 the chain fails at {checked.failed_position}: {checked.failure}"
+        )
+    position = checked.head_position if position is None else position
+    head = services.chain.hash_at(position)
+    if head is None or position > checked.head_position:
+        raise DomainError(f"位置 {position} 不在链上 position {position} is not chained")
+    key = load_key(Path(settings.signing_key))
+    digest = sign(key, settings.street_name, position, head, services.now().isoformat())
+    store_digest(services.db, digest)
+    return digest

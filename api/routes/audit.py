@@ -1,0 +1,183 @@
+"""The auditor's API: read-only integrity checks, point-in-time views, activity and exports.
+
+Every route here only reads. `install_read_only_guard` makes the auditor role unable to change
+anything anywhere: any request of an auditor's token other than GET/HEAD/OPTIONS is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.auditing import verify_all
+from api.deps import ActorDep, ServicesDep
+from api.problems import TITLES, problem
+from api.services import PROJECTIONS
+from pointsbank.domain.authority import require_role
+from pointsbank.domain.common import Actor, DomainError, NotFound, Role
+from projections.audit_queries import AsOf
+from projections.chain import stored_digests
+from projections.export import export_lines
+from projections.replay import replay as run_replay
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def auditor(actor: ActorDep) -> Actor:
+    require_role(actor, Role.AUDITOR, Role.ADMIN)
+    return actor
+
+
+router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)])
+Position = Annotated[int | None, Query(ge=0, description="as of this log position")]
+At = Annotated[datetime | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
+
+
+def as_of(position: Position = None, at: At = None) -> AsOf:
+    if position is not None and at is not None:
+        raise DomainError("give either position or at, not both", field="at")
+    return AsOf(position=position, at=at)
+
+
+AsOfDep = Annotated[AsOf, Depends(as_of)]
+
+
+@router.get("/verify")
+def verify(services: ServicesDep) -> dict[str, Any]:
+    """Recompute the hash chain from the events; check the stored chain and signed digests."""
+    result = verify_all(services)
+    return {
+        "ok": result.ok,
+        "failed_position": result.failed_position,
+        "failure": result.failure,
+        "checked": result.checked,
+        "head_position": result.head_position,
+        "head": result.head,
+        "digests": result.digests,
+        "unchained": result.unchained,
+        "notes": result.notes,
+    }
+
+
+@router.get("/chain")
+def chain_head(services: ServicesDep) -> dict[str, Any]:
+    """The hash chain's head: the last chained position and its hash."""
+    position, head = services.chain.head()
+    return {"position": position, "head": head}
+
+
+@router.get("/chain/{position}")
+def chain_hash(position: int, services: ServicesDep) -> dict[str, Any]:
+    """The chain hash stored at a log position (to check an export or digest against)."""
+    found = services.audit.chain_hash(position)
+    if found is None:
+        raise NotFound(f"no chained event at position {position}", position=position)
+    return {"position": position, "hash": found}
+
+
+@router.get("/digests")
+def digests(services: ServicesDep) -> list[dict[str, Any]]:
+    """Every signed digest of the chain's head published so far."""
+    return [d.to_json() for d in stored_digests(services.db)]
+
+
+@router.get("/replay")
+def replay(services: ServicesDep) -> dict[str, Any]:
+    """Rebuild every read model from the log into a scratch area and diff it with live."""
+    report = run_replay(services.bank, services.db, PROJECTIONS)
+    return {
+        "ok": report.ok,
+        "position": report.position,
+        "events": report.events,
+        "seconds": round(report.seconds, 3),
+        "rows": report.rows,
+        "differing": report.differing,
+        "differences": [
+            {"table": table, "side": side, "row": row} for table, side, row in report.shown
+        ],
+    }
+
+
+@router.get("/residents/{resident_id}/balance")
+def balance_as_of(resident_id: UUID, services: ServicesDep, point: AsOfDep) -> dict[str, Any]:
+    """A resident's balance and totals as of a log position or a moment."""
+    row = services.audit.balance_as_of(resident_id, point)
+    if row is None:
+        raise NotFound(f"unknown resident {resident_id}", resident_id=str(resident_id))
+    return row
+
+
+@router.get("/residents/{resident_id}/statement")
+def statement_as_of(
+    resident_id: UUID,
+    services: ServicesDep,
+    point: AsOfDep,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> dict[str, Any]:
+    """A resident's statement as it stood at a log position or a moment."""
+    row = balance_as_of(resident_id, services, point)
+    entries = services.audit.statement_as_of(resident_id, point, limit)
+    return {**row, "entries": entries}
+
+
+@router.get("/actors/{actor_id}/activity")
+def activity(
+    actor_id: str,
+    services: ServicesDep,
+    since: Annotated[date, Query(description="first day (street's time zone)")],
+    until: Annotated[date, Query(description="last day, inclusive")],
+    after: Annotated[int, Query(ge=0, description="continue after this position")] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> dict[str, Any]:
+    """Everything an actor did between two dates, in log order."""
+    zone = services.settings.zone
+    start = datetime.combine(since, time(), zone)
+    end = datetime.combine(until + timedelta(days=1), time(), zone)
+    rows = services.audit.activity(actor_id, start, end, after, limit)
+    return {"actor_id": actor_id, "since": since, "until": until, "events": rows}
+
+
+@router.get("/export")
+def export(
+    services: ServicesDep,
+    start: Annotated[int, Query(ge=1)] = 1,
+    stop: Annotated[int | None, Query(ge=1)] = None,
+    community_id: UUID | None = None,
+) -> StreamingResponse:
+    """Events with positions and chain hashes as JSON lines (`pointsbank audit verify-export`)."""
+    lines = export_lines(
+        services.bank, services.db, services.settings.street_name, start, stop, community_id
+    )
+    return StreamingResponse((line + "\n" for line in lines), media_type="application/x-ndjson")
+
+
+def install_read_only_guard(app: FastAPI) -> None:
+    """Refuse every change requested with an auditor's token, whatever the route."""
+
+    @app.middleware("http")
+    async def _auditors_read_only(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.method not in READ_METHODS and await run_in_threadpool(_is_auditor, request):
+            return problem(
+                request,
+                403,
+                "auditor-read-only",
+                TITLES[403],
+                "审计员只能查看，不能修改 the auditor role can read everything and change nothing",
+            )
+        return await call_next(request)
+
+
+def _is_auditor(request: Request) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return False
+    actor = request.app.state.services.accounts.authenticate(token.strip())
+    return actor is not None and actor.role == Role.AUDITOR
