@@ -60,7 +60,7 @@ def migrate() -> None:
 
 @app.command()
 def demo() -> None:
-    """Seed a demo street (two communities, ~50 residents, households, awards); safe to rerun."""
+    """Seed a demo street: 2 communities, 50 residents, awards, goods; safe to rerun."""
     from api.demo import seed
 
     services = open_services(Settings())

@@ -27,6 +27,12 @@ RULES = [
 SURNAMES = "王李张刘陈杨黄赵周吴"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛"
 RESIDENTS_PER_COMMUNITY = 25
+GOODS = [
+    ("大米 5kg", 50, 40, 1),
+    ("食用油 1.8L", 40, 30, 1),
+    ("洗衣液", 15, 100, 0),
+    ("抽纸", 5, 200, 0),
+]
 
 
 class Seeder:
@@ -68,7 +74,11 @@ def seed(services: Services) -> Iterator[str]:
         yield f"clerk token   (demo-clerk-{code}): {clerk.token}"
         staff_actor = Actor(staff.user_id, Role.STAFF, community_id)
         _seed_community(s, staff_actor, community_id, list(grids), number)
+        for item, (goods, price, stock, limit) in enumerate(GOODS):
+            cmd = s.cmd(staff_actor, f"goods:{code}:{item}")
+            services.counter.list_item(cmd, community_id, goods, price, stock, limit)
     services.projector.catch_up()
+    services.chain.catch_up()
     yield "demo street ready"
 
 

@@ -90,7 +90,7 @@ class Activities:
             refused: dict[str, str] = {}
             for resident_id, minutes in activity.attendance.items():
                 try:
-                    resident = self.bank._beneficiary(cmd, UUID(resident_id))
+                    resident = self.bank.beneficiary(cmd, UUID(resident_id))
                     quantity = rule.quantity_for(resident.community_id, 1, minutes)
                     awarded[resident_id] = resident.award(
                         rule, quantity, activity.held_on, activity.title, cmd.ctx

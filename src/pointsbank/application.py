@@ -94,7 +94,7 @@ class PointsBank(Application[UUID]):
         """Decide and save under `cmd.key`; a retry of the same request returns the first result."""
         key_id = IdempotencyRecord.id_for(cmd.ctx.actor.user_id, cmd.key)
         for attempt in range(MAX_ATTEMPTS):
-            first = self._find(IdempotencyRecord, key_id)
+            first = self.find(IdempotencyRecord, key_id)
             if first is not None:
                 status, body = first.replay(cmd.fingerprint)
                 return Outcome(status, body, None, replayed=True)
@@ -112,7 +112,7 @@ class PointsBank(Application[UUID]):
             return Outcome(status, body, recordings[-1].notification.id)
         raise Busy("the ledger is busy with concurrent changes; please retry")
 
-    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -120,13 +120,13 @@ class PointsBank(Application[UUID]):
         return aggregate if isinstance(aggregate, cls) else None
 
     def get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
-        aggregate = self._find(cls, aggregate_id)
+        aggregate = self.find(cls, aggregate_id)
         if aggregate is None:
             raise NotFound(f"unknown {what} {aggregate_id}", **{f"{what}_id": str(aggregate_id)})
         return aggregate
 
     def rule(self, code: str) -> Rule:
-        rule = self._find(Rule, Rule.id_for(code))
+        rule = self.find(Rule, Rule.id_for(code))
         if rule is None:
             raise NotFound(f"unknown rule {code}", rule_code=code)
         return rule
@@ -137,7 +137,7 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.ADMIN)
 
         def decide() -> Decision:
-            if self._find(Community, Community.id_for(code)) is not None:
+            if self.find(Community, Community.id_for(code)) is not None:
                 raise Conflict(f"community {code} already exists", code=code)
             community = Community.register(code, name, cmd.ctx)
             return [community], 201, {"community_id": str(community.id), "code": code}
@@ -160,7 +160,7 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.ADMIN)
 
         def decide() -> Decision:
-            if self._find(Rule, Rule.id_for(code)) is not None:
+            if self.find(Rule, Rule.id_for(code)) is not None:
                 raise Conflict(f"rule {code} already exists", rule_code=code)
             rule = Rule.define(code, name, category, points, cmd.ctx)
             return [rule], 201, {"rule_code": code, "rule_version": rule.revision}
@@ -251,7 +251,7 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident = self._beneficiary(cmd, resident_id)
+            resident = self.beneficiary(cmd, resident_id)
             require_year_open(self, resident.community_id, occurred_on)
             rule = self.rule(rule_code)
             amount = rule.quantity_for(resident.community_id, quantity, minutes)
@@ -273,7 +273,7 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident = self._beneficiary(cmd, resident_id)
+            resident = self.beneficiary(cmd, resident_id)
             require_year_open(self, resident.community_id, occurred_on)
             rule = self.rule(rule_code)
             version = resident.deduct(rule, quantity, occurred_on, reason, cmd.ctx)
@@ -287,21 +287,21 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident = self._beneficiary(cmd, resident_id)
+            resident = self.beneficiary(cmd, resident_id)
             require_year_open_for(self, resident, corrects_version)
             version = resident.correct(corrects_version, points, reason, cmd.ctx)
             return [resident], 201, _entry_body(resident, version)
 
         return self.execute(cmd, decide)
 
-    def _beneficiary(self, cmd: Command, resident_id: UUID) -> Resident:
+    def beneficiary(self, cmd: Command, resident_id: UUID) -> Resident:
         """Load the resident whose points change, checking the actor may change them."""
         actor = cmd.ctx.actor
         resident = self.get(Resident, resident_id, "resident")
         require_community(actor, resident.community_id)
         actor_household = None
         if actor.resident_id is not None:
-            own = self._find(Resident, actor.resident_id)
+            own = self.find(Resident, actor.resident_id)
             actor_household = own.household_id if own else None
         require_not_beneficiary(actor, resident.id, resident.household_id, actor_household)
         return resident

@@ -51,7 +51,7 @@ class Approvals:
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident: Resident = self.bank._beneficiary(cmd, resident_id)
+            resident: Resident = self.bank.beneficiary(cmd, resident_id)
             version: int = act(resident)
             return [resident], status, _body(resident, version)
 

@@ -50,7 +50,7 @@ class Imports:
         digest = sheet_digest(lines)
 
         def decide() -> Decision:
-            found = self.bank._find(SheetImport, SheetImport.id_for(community_id, digest))
+            found = self.bank.find(SheetImport, SheetImport.id_for(community_id, digest))
             if found is not None:
                 raise SheetAlreadyImported(
                     f"这张表已于 {found.applied_at:%Y-%m-%d %H:%M} UTC 导入过，本次未作任何更改 / "
@@ -85,7 +85,7 @@ class Imports:
         refusals: list[dict[str, Any]] = []
         for line in lines:
             try:
-                resident = residents.get(line.resident_id) or self.bank._beneficiary(
+                resident = residents.get(line.resident_id) or self.bank.beneficiary(
                     cmd, line.resident_id
                 )
                 rule = rules.get(line.rule_code) or self.bank.rule(line.rule_code)

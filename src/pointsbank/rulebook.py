@@ -26,7 +26,7 @@ class RuleBook:
         require_role(cmd.ctx.actor, Role.ADMIN)
 
         def decide() -> Decision:
-            if self.bank._find(Rule, Rule.id_for(code)) is not None:
+            if self.bank.find(Rule, Rule.id_for(code)) is not None:
                 raise Conflict(f"rule {code} already exists", rule_code=code)
             rule = Rule.establish(code, name, category, points, terms, cmd.ctx)
             return [rule], 201, _body(rule)

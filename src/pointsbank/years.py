@@ -44,7 +44,7 @@ Freezer = Callable[[UUID, int], FrozenRanking]
 
 def require_year_open(bank: PointsBank, community_id: UUID, occurred_on: date) -> None:
     """Refuse an award, deduction or correction dated in a closed year of the community."""
-    year = bank._find(CommunityYear, CommunityYear.id_for(community_id, occurred_on.year))
+    year = bank.find(CommunityYear, CommunityYear.id_for(community_id, occurred_on.year))
     require_open(year, occurred_on)
 
 
@@ -70,7 +70,7 @@ class YearBook:
 
         def decide() -> Decision:
             self.bank.get(Community, community_id, "community")
-            book = self._find(community_id, year) or CommunityYear.start(
+            book = self.find(community_id, year) or CommunityYear.start(
                 community_id, year, cmd.ctx
             )
             frozen = self.freeze(community_id, year)
@@ -92,8 +92,8 @@ class YearBook:
 
         return self.bank.execute(cmd, decide)
 
-    def _find(self, community_id: UUID, year: int) -> CommunityYear | None:
-        return self.bank._find(CommunityYear, CommunityYear.id_for(community_id, year))
+    def find(self, community_id: UUID, year: int) -> CommunityYear | None:
+        return self.bank.find(CommunityYear, CommunityYear.id_for(community_id, year))
 
 
 def _status(book: CommunityYear, summary: dict[str, Any]) -> dict[str, Any]:
