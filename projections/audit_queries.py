@@ -38,6 +38,18 @@ class AuditQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def position_of(self, as_of: AsOf, current: int) -> int:
+        """The log position a point names: itself, the last event recorded by a moment, or now."""
+        if as_of.position is not None:
+            return min(as_of.position, current)
+        if as_of.at is None:
+            return current
+        clause, bound = as_of.clause()
+        row = self.db.query_one(
+            f"SELECT MAX(position) AS position FROM actor_activity WHERE {clause}", (bound,)
+        )
+        return int(row["position"]) if row and row["position"] is not None else 0
+
     def balance_as_of(self, resident_id: UUID, as_of: AsOf) -> Row | None:
         resident = self.db.query_one(
             "SELECT resident_id, community_id FROM residents WHERE resident_id = ?",

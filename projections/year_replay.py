@@ -1,4 +1,5 @@
-"""Reproduces a closed year's ranking from the event log alone, for auditors.
+"""Reproduces rankings from the event log alone, for auditors: a closed year's frozen ranking,
+or any year's rankings as of a log position.
 
 Every event up to the frozen log position is projected afresh into a scratch SQLite database
 (through the same projections as the live read models), and the ranking is read there with
@@ -8,29 +9,28 @@ the same code that froze it; equal digests prove the published ranking follows f
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pointsbank.application import PointsBank
-from pointsbank.db import open_database
+from pointsbank.db import Database, open_database
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.store import event_store_env
 from pointsbank.years import FrozenRanking
 from projections.migrate import migrate
 from projections.projector import TRACKING_NAME, Projection
-from projections.rankings import freeze
+from projections.rankings import Rankings, Scope, freeze
 
 BATCH = 1000
 
 
-def reproduce(
-    source: PointsBank,
-    projections: Sequence[Projection],
-    community_id: str,
-    year: int,
-    up_to_position: int,
-) -> FrozenRanking:
-    """The community's ranking for `year` as the log up to `up_to_position` determines it."""
+@contextmanager
+def replayed(
+    source: PointsBank, projections: Sequence[Projection], up_to_position: int
+) -> Iterator[Database]:
+    """A scratch copy of the read models, projected from the log alone up to a position."""
     with tempfile.TemporaryDirectory(prefix="pointsbank-replay-") as folder:
         url = f"sqlite:///{Path(folder) / 'replay.sqlite3'}"
         db = open_database(url)
@@ -54,7 +54,39 @@ def reproduce(
                 "UPDATE projection_tracking SET position = ? WHERE name = ?",
                 (up_to_position, TRACKING_NAME),
             )
-            return freeze(db, community_id, year)
+            yield db
         finally:
             scratch.close()
             db.close()
+
+
+def reproduce(
+    source: PointsBank,
+    projections: Sequence[Projection],
+    community_id: str,
+    year: int,
+    up_to_position: int,
+) -> FrozenRanking:
+    """The community's ranking for `year` as the log up to `up_to_position` determines it."""
+    with replayed(source, projections, up_to_position) as db:
+        return freeze(db, community_id, year)
+
+
+def rankings_as_of(
+    source: PointsBank,
+    projections: Sequence[Projection],
+    scope: Scope,
+    up_to_position: int,
+    offset: int = 0,
+    limit: int = 100,
+) -> dict[str, Any]:
+    """Household and resident rankings as the log up to `up_to_position` determines them."""
+    with replayed(source, projections, up_to_position) as db:
+        rankings = Rankings(db)
+        return {
+            "up_to_position": up_to_position,
+            "year": scope.year,
+            "community_id": scope.community_id,
+            "households": rankings.page(rankings.households(scope), offset, limit),
+            "residents": rankings.page(rankings.residents(scope), offset, limit),
+        }

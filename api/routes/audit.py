@@ -24,7 +24,9 @@ from pointsbank.domain.common import Actor, DomainError, NotFound, Role
 from projections.audit_queries import AsOf
 from projections.chain import stored_digests
 from projections.export import export_lines
+from projections.rankings import Scope
 from projections.replay import replay as run_replay
+from projections.year_replay import rankings_as_of as replay_rankings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -124,6 +126,22 @@ def statement_as_of(
     row = balance_as_of(resident_id, services, point)
     entries = services.audit.statement_as_of(resident_id, point, limit)
     return {**row, "entries": entries}
+
+
+@router.get("/rankings")
+def rankings_as_of(
+    services: ServicesDep,
+    point: AsOfDep,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    community_id: UUID | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Household and resident rankings of a year as they stood at a log position or a moment,
+    replayed from the event log alone."""
+    position = services.audit.position_of(point, services.projector.position())
+    scope = Scope(year, str(community_id) if community_id else None)
+    return replay_rankings(services.bank, PROJECTIONS, scope, position, offset, limit)
 
 
 @router.get("/actors/{actor_id}/activity")

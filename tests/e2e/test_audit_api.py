@@ -59,6 +59,7 @@ def test_every_audit_endpoint_only_reads_and_only_for_auditors(
         concrete = path.replace("{resident_id}", resident).replace("{position}", "1")
         concrete = concrete.replace("{actor_id}", "x")
         query = "?since=2026-01-01&until=2026-12-31" if "activity" in path else ""
+        query = "?year=2026" if path.endswith("/rankings") else query
         assert street.call("GET", concrete + query, "auditor").status_code == 200, path
         assert street.call("GET", concrete + query, "staff_a").status_code == 403, path
         for method in ("POST", "PUT", "DELETE"):
@@ -138,3 +139,32 @@ def test_the_server_keeps_the_chain_current_in_the_background(
     while services.chain.position() < (end or 0) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert services.chain.position() == end
+
+
+def test_rankings_as_of_a_position_or_a_moment_replay_the_log(
+    client: TestClient, services: Services
+) -> None:
+    street = build_street(client, services)
+    first, second = street.enrol(), street.enrol(name="张伟")
+    community = street.communities["a"]
+    street.award(first, occurred_on=date(2025, 3, 1), quantity=2)
+    position = int(street.ok("GET", "/readyz", "auditor")["projected_position"])
+    moment = services.now().isoformat()
+    time.sleep(0.01)
+    street.award(second, occurred_on=date(2025, 4, 1), quantity=3)
+    street.award(first, occurred_on=date(2026, 1, 5), quantity=5)  # another year
+    query = f"/audit/rankings?year=2025&community_id={community}"
+
+    def ranked(extra: str) -> list[tuple[str, int, int]]:
+        body = street.ok("GET", query + extra, "auditor")
+        return [(r["resident_id"], int(r["points"]), r["rank"]) for r in body["residents"]]
+
+    assert ranked(f"&position={position}") == [(first, 20, 1)]
+    assert ranked(f"&at={moment.replace('+00:00', 'Z')}") == [(first, 20, 1)]
+    assert ranked("") == [(second, 30, 1), (first, 20, 2)]
+    live = street.ok("GET", f"/rankings/residents?year=2025&community_id={community}", "auditor")
+    assert [(r["resident_id"], int(r["points"])) for r in live["rows"]] == [
+        (second, 30),
+        (first, 20),
+    ]
+    assert street.call("GET", query, "staff_a").status_code == 403
