@@ -69,6 +69,11 @@ def install(app: FastAPI) -> None:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return problem(request, 422, "validation", TITLES[422], detail, errors=errors)
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        detail = f"a number or date in the request is out of range: {exc}"
+        return problem(request, 422, "out-of-range", TITLES[422], detail)
+
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         return problem(

@@ -58,7 +58,7 @@ def run(label: str, url: str, rows: int) -> None:
     for i in range(rows):
         writer.writerow([residents[i % len(residents)], "VOL", "2026-11-01", 1 + i % 3])
     started = time.perf_counter()
-    services.earning.imports.apply(command(STAFF), "bench.csv", out.getvalue().encode())
+    services.earning.imports.apply(command(STAFF), out.getvalue().encode())
     imported = time.perf_counter() - started
     activity = UUID(
         services.earning.activities.plan(

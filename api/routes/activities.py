@@ -26,7 +26,15 @@ class NewActivity(Body):
     starts_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     place: Annotated[str, Field(min_length=1, max_length=100)]
     capacity: Annotated[int, Field(strict=True, ge=1, le=10_000)]
-    organiser: Annotated[str, Field(min_length=1, max_length=100)]
+    organiser: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=100,
+            description="the organising body (组织单位, e.g. 居委会 or a volunteer team), "
+            "never a person's name: it is kept in the permanent event log",
+        ),
+    ]
 
 
 class SignUp(Body):

@@ -19,7 +19,7 @@ from projections.rankings import Scope
 
 router = APIRouter(tags=["annual points"])
 Year = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR, description="calendar year, local time")]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 FormatQuery = Annotated[Format, Query(description="csv or xlsx")]
 
@@ -157,7 +157,7 @@ def civilised_family_candidates(
     year: Year,
     community_id: UUID | None = None,
     top: Annotated[int | None, Query(ge=1, le=1000)] = None,
-    threshold: Annotated[int | None, Query(ge=0)] = None,
+    threshold: Annotated[int | None, Query(ge=0, le=1_000_000_000)] = None,
 ) -> dict[str, Any]:
     """Civilised-family (文明家庭) candidates: top N or at/above a threshold, none disqualified."""
     community = community_scope(actor, community_id, required=True)

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -37,7 +37,7 @@ def auditor(actor: ActorDep) -> Actor:
 
 
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)])
-Position = Annotated[int | None, Query(ge=0, description="as of this log position")]
+Position = Annotated[int | None, Query(ge=0, le=2**62, description="as of this log position")]
 At = Annotated[datetime | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
 
 
@@ -75,7 +75,9 @@ def chain_head(services: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/chain/{position}")
-def chain_hash(position: int, services: ServicesDep) -> dict[str, Any]:
+def chain_hash(
+    position: Annotated[int, Path(ge=0, le=2**62)], services: ServicesDep
+) -> dict[str, Any]:
     """The chain hash stored at a log position (to check an export or digest against)."""
     found = services.audit.chain_hash(position)
     if found is None:
@@ -134,7 +136,7 @@ def rankings_as_of(
     point: AsOfDep,
     year: Annotated[int, Query(ge=2000, le=2100)],
     community_id: UUID | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Household and resident rankings of a year as they stood at a log position or a moment,

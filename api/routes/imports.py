@@ -37,7 +37,7 @@ def upload(
     if len(content) > MAX_BYTES:
         raise ApiProblem(400, "sheet-too-large", f"the sheet is over {MAX_BYTES} bytes")
     command = cmd(Sheet(sha256=hashlib.sha256(content).hexdigest()))
-    outcome = services.earning.imports.apply(command, file.filename or "sheet", content)
+    outcome = services.earning.imports.apply(command, content)
     return cmd.respond(outcome)
 
 

@@ -111,7 +111,7 @@ def statement(
     resident_id: UUID,
     services: ServicesDep,
     actor: ActorDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
     """Every entry of the resident's account with its running balance."""

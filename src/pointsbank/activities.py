@@ -13,6 +13,7 @@ from pointsbank.domain.authority import require_community, require_role
 from pointsbank.domain.common import DomainError, Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.resident import Resident
+from pointsbank.years import require_year_open
 
 ACTIVITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/activity")
 
@@ -84,6 +85,7 @@ class Activities:
         def decide() -> Decision:
             activity = self._activity(cmd, activity_id)
             activity.require_open()
+            require_year_open(self.bank, activity.community_id, activity.held_on)
             rule = self.bank.rule(activity.rule_code)
             residents: list[Resident] = []
             awarded: dict[str, int] = {}

@@ -17,6 +17,7 @@ from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Rule
 from pointsbank.domain.sheet_import import SheetImport
 from pointsbank.sheets import read_sheet
+from pointsbank.years import require_year_open
 
 
 class SheetRejected(DomainError):
@@ -42,7 +43,7 @@ class Imports:
     def __init__(self, bank: PointsBank) -> None:
         self.bank = bank
 
-    def apply(self, cmd: Command, filename: str, content: bytes) -> Outcome:
+    def apply(self, cmd: Command, content: bytes) -> Outcome:
         require_role(cmd.ctx.actor, Role.STAFF)
         community_id = cmd.ctx.actor.community_id
         assert community_id is not None, "staff accounts always belong to a community"
@@ -68,7 +69,6 @@ class Imports:
             sheet = SheetImport.apply_sheet(community_id, digest, entries, cmd.ctx)
             body = {
                 "import_id": str(sheet.id),
-                "filename": filename,
                 "rows": len(entries),
                 "entries": entries,
             }
@@ -88,6 +88,7 @@ class Imports:
                 resident = residents.get(line.resident_id) or self.bank.beneficiary(
                     cmd, line.resident_id
                 )
+                require_year_open(self.bank, resident.community_id, line.occurred_on)
                 rule = rules.get(line.rule_code) or self.bank.rule(line.rule_code)
                 rules[rule.code] = rule
                 quantity = rule.quantity_for(resident.community_id, line.quantity, line.minutes)

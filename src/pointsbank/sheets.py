@@ -81,7 +81,10 @@ def _csv(content: bytes) -> list[list[str]]:
             text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return list(csv.reader(io.StringIO(text)))
+        try:
+            return list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise SheetUnreadable(f"无法读取 CSV 文件 / cannot read the CSV: {exc}") from exc
     raise SheetUnreadable("无法识别 CSV 的编码 / the CSV is neither UTF-8 nor GB18030")
 
 

@@ -70,9 +70,7 @@ class YearBook:
 
         def decide() -> Decision:
             self.bank.get(Community, community_id, "community")
-            book = self.find(community_id, year) or CommunityYear.start(
-                community_id, year, cmd.ctx
-            )
+            book = self.find(community_id, year) or CommunityYear.start(community_id, year, cmd.ctx)
             frozen = self.freeze(community_id, year)
             book.close(frozen.digest, frozen.up_to_position, frozen.summary, cmd.ctx)
             return [book], 201, _status(book, frozen.summary)

@@ -109,6 +109,19 @@ def test_correction_references_the_original_and_keeps_it() -> None:
     assert resident.balance == 0
 
 
+def test_correction_only_moves_an_entry_towards_zero() -> None:
+    resident = given_resident()
+    version = resident.award(VOL, 1, date(2026, 11, 1), "", CTX)
+    with pytest.raises(DomainError, match="not to 11"):
+        resident.correct(version, 1, "more points without approval", CTX)
+    deduction = resident.approve(resident.deduct(LITTER, 1, date(2026, 11, 1), "r", CTX), CHECKER)
+    with pytest.raises(DomainError, match="not to -8"):
+        resident.correct(deduction, -5, "a bigger fine without approval", CTX)
+    resident.correct(version, -4, "partly wrong", CTX)
+    resident.correct(deduction, 2, "partly forgiven", CTX)
+    assert resident.balance == 10 - 3 - 4 + 2
+
+
 def test_correction_cannot_reverse_more_than_the_original() -> None:
     resident = given_resident()
     version = resident.award(VOL, 1, date(2026, 11, 1), "", CTX)
@@ -136,8 +149,9 @@ def test_household_join_and_leave_with_effective_dates() -> None:
     resident.join_household(household, date(2026, 3, 1), CTX)
     with pytest.raises(DomainError, match="already belongs"):
         resident.join_household(household, date(2026, 4, 1), CTX)
-    with pytest.raises(DomainError, match="before the resident joined"):
-        resident.leave_household(household.id, date(2026, 2, 1), CTX)
+    for too_early in (date(2026, 2, 1), date(2026, 3, 1)):
+        with pytest.raises(DomainError, match="after the day the resident joined"):
+            resident.leave_household(household.id, too_early, CTX)
     resident.leave_household(household.id, date(2026, 6, 30), CTX)
     with pytest.raises(DomainError, match="before the resident left"):
         resident.join_household(household, date(2026, 6, 1), CTX)
@@ -173,3 +187,10 @@ def test_roles_are_checked() -> None:
     with pytest.raises(Forbidden, match="clerk"):
         require_role(Actor("c", Role.CLERK, COMMUNITY), Role.STAFF)
     require_role(STAFF, Role.STAFF)
+
+
+def test_a_rule_revision_cannot_take_effect_in_the_future() -> None:
+    rule = Rule.define("FUT", "规则", Category.CIVIC, 1, ADMIN_CTX)
+    with pytest.raises(DomainError, match="after today"):
+        rule.revise("规则", 100, date(2027, 6, 1), "raise later", ADMIN_CTX)
+    assert rule.points == 1

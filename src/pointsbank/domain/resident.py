@@ -13,7 +13,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from pointsbank.domain.common import (
-    MAX_POINTS_PER_EVENT,
     Context,
     DomainError,
     Forbidden,
@@ -314,7 +313,10 @@ class Resident(Aggregate):
         return counted
 
     def correct(self, corrects_version: int, points: int, reason: str, ctx: Context) -> int:
-        """Adjust an award or deduction by a signed amount; the original stays as it was."""
+        """Reduce an award or deduction by a signed amount; the original stays as it was.
+
+        A correction only moves an entry towards zero: more points are a new award or deduction,
+        which the rule's caps and the second approver check."""
         entry = self.entries.get(str(corrects_version))
         if entry is None:
             raise NotFound(
@@ -328,10 +330,11 @@ class Resident(Aggregate):
         net = entry["net"] + points
         sign = 1 if entry["original"] > 0 else -1
         require(
-            0 <= net * sign <= MAX_POINTS_PER_EVENT,
+            0 <= net * sign <= abs(entry["original"]),
             DomainError(
-                f"a correction may take this {entry['kind']} from {entry['net']} to between 0 "
-                f"and {sign * MAX_POINTS_PER_EVENT}, not to {net}",
+                f"更正只能减少原记录 / a correction may take this {entry['kind']} from "
+                f"{entry['net']} to between 0 and {entry['original']}, not to {net}; "
+                "more points need a new award or deduction",
                 field="points",
             ),
         )
@@ -402,8 +405,10 @@ class Resident(Aggregate):
         check_occurred_on(left_on, ctx.today)
         assert self.household_since is not None
         require(
-            left_on >= self.household_since,
-            DomainError(f"left_on is before the resident joined ({self.household_since})"),
+            left_on > self.household_since,
+            DomainError(
+                f"left_on must be after the day the resident joined ({self.household_since})"
+            ),
         )
         self.trigger_event(
             self.LeftHousehold, household_id=self.household_id, **ctx.meta(left_on, "left")

@@ -140,7 +140,16 @@ class Rule(Aggregate):
         )
 
     def revise(self, name: str, points: int, effective_on: date, reason: str, ctx: Context) -> None:
+        """A new rate for awards from now on; past awards keep the version they were made under."""
         check_rule_points(points)
+        require(
+            effective_on <= ctx.today,
+            DomainError(
+                "修订不能预先生效 / a revision takes effect when recorded: "
+                f"effective_on {effective_on} is after today ({ctx.today})",
+                field="effective_on",
+            ),
+        )
         self.trigger_event(self.Revised, name=name, points=points, **ctx.meta(effective_on, reason))
 
     def retire(self, reason: str, ctx: Context) -> None:
