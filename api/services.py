@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from projections.queries import Queries
 from projections.rankings import Rankings, freeze
 from projections.statements import AnnualStatements
 
+log = logging.getLogger("pointsbank.projector")
 PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity)
 
 
@@ -99,8 +101,13 @@ class Services:
     def follow_log(self, stop: threading.Event) -> None:
         """Keep the read models and the audit hash chain current until `stop` is set."""
         while not stop.is_set():
-            self.projector.catch_up()
-            self.chain.catch_up()
+            try:
+                self.projector.catch_up()
+                self.chain.catch_up()
+            except Exception:
+                # Keep following: a store hiccup must not silently end the read models' updates.
+                log.exception("projecting failed; retrying")
+                stop.wait(5 * self.settings.projector_poll_seconds)
             stop.wait(self.settings.projector_poll_seconds)
 
     def close(self) -> None:

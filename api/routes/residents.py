@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
-from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Actor, NotFound, Role
 from pointsbank.domain.resident import MAX_QUANTITY
 from pointsbank.domain.terms import MAX_MINUTES
@@ -163,10 +162,7 @@ def correct(
 
 @router.delete("/{resident_id}/personal-data")
 def erase_personal_data(
-    resident_id: UUID, services: ServicesDep, actor: ActorDep
-) -> dict[str, Any]:
+    resident_id: UUID, services: ServicesDep, cmd: CommanderDep
+) -> JSONResponse:
     """Erase a resident's name, phone and ID card (PIPL); the ledger stays whole (admin)."""
-    require_role(actor, Role.ADMIN)
-    visible(actor, services.queries.resident(resident_id), resident_id)
-    erased = services.registry.erase(resident_id, services.now())
-    return {"resident_id": str(resident_id), "erased": erased}
+    return cmd.respond(services.bank.erase_personal_data(cmd(), resident_id))

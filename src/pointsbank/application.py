@@ -23,7 +23,7 @@ from pointsbank.domain.common import Conflict, Context, DomainError, NotFound, R
 from pointsbank.domain.community import Community
 from pointsbank.domain.goods import Goods
 from pointsbank.domain.household import Household
-from pointsbank.domain.idempotency import IdempotencyRecord
+from pointsbank.domain.idempotency import IdempotencyRecord, KeyReused
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Category, Rule
 from pointsbank.registry import PersonalData, PersonalDataRegistry
@@ -192,7 +192,32 @@ class PointsBank(Application[UUID]):
             )
             return [resident], 201, {"resident_id": str(resident_id)}
 
-        return self.execute(cmd, decide, lambda: self.registry.keep(resident_id, personal))
+        try:
+            outcome = self.execute(cmd, decide, lambda: self.registry.keep(resident_id, personal))
+        except Exception:
+            if self.find(Resident, resident_id) is None:
+                self.registry.forget(resident_id)  # no resident was saved: keep no orphan data
+            raise
+        if outcome.replayed and not self.registry.matches(resident_id, personal):
+            raise KeyReused(
+                "this Idempotency-Key already enrolled a resident with other personal data; "
+                "use a new key for a new request"
+            )
+        return outcome
+
+    def erase_personal_data(self, cmd: Command, resident_id: UUID) -> Outcome:
+        """Erase name, phone and ID card from the registry and record that it was done."""
+        require_role(cmd.ctx.actor, Role.ADMIN)
+
+        def decide() -> Decision:
+            resident = self.get(Resident, resident_id, "resident")
+            resident.record_erasure(cmd.ctx)
+            return [resident], 200, {"resident_id": str(resident_id), "erased": True}
+
+        def erase() -> None:
+            self.registry.erase(resident_id, cmd.ctx.at)
+
+        return self.execute(cmd, decide, erase)
 
     def create_household(self, cmd: Command, community_id: UUID, name: str) -> Outcome:
         require_role(cmd.ctx.actor, Role.STAFF)

@@ -31,6 +31,19 @@ class PersonalDataRegistry:
             (str(resident_id), data.name, data.phone, data.id_card),
         )
 
+    def matches(self, resident_id: UUID, data: PersonalData) -> bool:
+        """Whether the record holds this data; an erased record can no longer be compared."""
+        row = self.db.query_one(
+            "SELECT name, phone, id_card, erased_at FROM personal_data WHERE resident_id = ?",
+            (str(resident_id),),
+        )
+        if row is None or row["erased_at"] is not None:
+            return True
+        return (row["name"], row["phone"], row["id_card"]) == (data.name, data.phone, data.id_card)
+
+    def forget(self, resident_id: UUID) -> None:
+        self.db.execute("DELETE FROM personal_data WHERE resident_id = ?", (str(resident_id),))
+
     def get(self, resident_id: UUID) -> PersonalData | None:
         row = self.db.query_one(
             "SELECT name, phone, id_card FROM personal_data WHERE resident_id = ?",

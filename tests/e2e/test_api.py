@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.services import Services
 from pointsbank.domain.common import Role
 from pointsbank.domain.community import Community
+from pointsbank.domain.resident import Resident
 from tests.conftest import event_count, stored_events
 from tests.street import Street, build_street
 
@@ -71,10 +72,20 @@ def test_personal_data_never_enters_an_event(street: Street, services: Services)
     for secret in ("赵敏之", "13912345678", "11010519491231002X"):
         assert secret.encode() not in raw
         assert secret.encode("unicode_escape") not in raw
-    street.call("DELETE", f"/residents/{resident}/personal-data", "admin")
+    refused(street, "DELETE", f"/residents/{resident}/personal-data", "staff_a", None, 403)
+    erased = street.call("DELETE", f"/residents/{resident}/personal-data", "admin", key="erase-1")
+    assert erased.status_code == 200 and erased.json()["erased"] is True
+    count = event_count(services)
+    again = street.call("DELETE", f"/residents/{resident}/personal-data", "admin", key="erase-1")
+    assert again.headers["Idempotent-Replayed"] == "true" and event_count(services) == count
+    refused(street, "DELETE", f"/residents/{resident}/personal-data", "admin", None, 409)
     profile = street.ok("GET", f"/residents/{resident}", "admin")
     assert profile["name"] == "(已删除)" and profile["phone"] is None
     assert street.balance(resident) == 10
+    [erasure] = [e for e in stored_events(services) if isinstance(e, Resident.PersonalDataErased)]
+    assert erasure.originator_id == uuid.UUID(resident) and erasure.actor_role == "admin"
+    raw = b"".join(n.state for n in services.bank.recorder.select_notifications(1, 10**6))
+    assert "赵敏之".encode() not in raw and "赵敏之".encode("unicode_escape") not in raw
 
 
 def test_every_event_says_who_when_and_why(street: Street, services: Services) -> None:
@@ -226,10 +237,13 @@ def test_retry_returns_the_first_response_and_a_different_body_is_refused(street
 def test_enrolment_retry_keeps_one_resident_and_one_registry_record(street: Street) -> None:
     body = {"community_id": street.communities["a"], "grid": "g1", "name": "李娜"}
     first = street.call("POST", "/residents", "staff_a", body, key="enrol-1").json()
-    second = street.call(
-        "POST", "/residents", "staff_a", {**body, "name": "李娜娜"}, key="enrol-1"
-    ).json()
-    assert first == second
+    retry = street.call("POST", "/residents", "staff_a", body, key="enrol-1")
+    assert retry.json() == first and retry.headers["Idempotent-Replayed"] == "true"
+    before = event_count(street.services)
+    other = street.call("POST", "/residents", "staff_a", {**body, "name": "李娜娜"}, key="enrol-1")
+    assert other.status_code == 422
+    assert other.json()["type"].endswith("idempotency-key-reused")
+    assert event_count(street.services) == before
     profile = street.ok("GET", f"/residents/{first['resident_id']}", "staff_a")
     assert profile["name"] == "李娜"
     listed = street.client.get(

@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from pointsbank.domain.common import (
+    Conflict,
     Context,
     DomainError,
     Forbidden,
@@ -132,6 +133,12 @@ class Resident(Aggregate):
 
         def apply(self, aggregate: Resident) -> None:
             aggregate.balance += self.points
+
+    class PersonalDataErased(LedgerEvent):
+        """The registry's personal data was erased (PIPL); the event carries none of it."""
+
+        def apply(self, aggregate: Resident) -> None:
+            aggregate.__dict__["erased"] = True
 
     class JoinedHousehold(LedgerEvent):
         household_id: UUID
@@ -379,6 +386,16 @@ class Resident(Aggregate):
             receipt_id=str(receipt_id),
             points=points,
             **ctx.meta(ctx.today, reason),
+        )
+
+    def record_erasure(self, ctx: Context) -> None:
+        require(
+            not self.__dict__.get("erased", False),
+            Conflict("该居民的个人信息已删除 / this resident's personal data is already erased"),
+        )
+        self.trigger_event(
+            self.PersonalDataErased,
+            **ctx.meta(ctx.today, "个人信息删除 personal data erased (PIPL)"),
         )
 
     def join_household(self, household: Household, joined_on: date, ctx: Context) -> None:
