@@ -126,6 +126,11 @@ def _deducted(cur: Cursor, e: Resident.PointsDeducted, position: int) -> None:
 def _approved(cur: Cursor, e: Resident.ApprovalGranted, position: int) -> None:
     signed = e.points if e.kind == "award" else -e.points
     _entry(cur, e, position, e.kind, signed, e.rule_code, e.rule_version, e.quantity, None)
+    if e.disqualifies:
+        cur.execute(
+            "UPDATE statement_entries SET disqualifies = 1 WHERE resident_id = ? AND version = ?",
+            (str(e.originator_id), e.originator_version),
+        )
 
 
 @ledger.on(Resident.PointsCorrected)

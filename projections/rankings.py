@@ -47,12 +47,6 @@ HOUSEHOLDS_SQL = (
 )
 
 
-def disqualifying_rule_codes(fetch: Fetch) -> set[str]:
-    """The rules whose deduction disqualifies a household from the civilised-family list,
-    by the flag in the rules catalogue's terms."""
-    return {row["code"] for row in fetch("SELECT code FROM rule_terms WHERE disqualifies = ?", [1])}
-
-
 def ranked(fetch: Fetch, sql: str, params: Sequence[Any], id_column: str) -> Iterator[Row]:
     """Rows by points (highest first), then id, each with its competition rank."""
     seen, rank, previous, last = 0, 0, None, None
@@ -171,7 +165,6 @@ class Rankings:
         self, community_id: str, year: int, top: int | None, threshold: int | None
     ) -> dict[str, Any]:
         """Top households, or those at or above a threshold, less the disqualified ones."""
-        codes = disqualifying_rule_codes(self.db.query)
         chosen: list[Row] = []
         excluded: list[Row] = []
         for row in self.households(Scope(year, community_id)):
@@ -179,7 +172,7 @@ class Rankings:
                 top is not None and len(chosen) >= top
             ):
                 break
-            deductions = self.disqualifying_deductions(row["household_id"], year, codes)
+            deductions = self.disqualifying_deductions(row["household_id"], year)
             if deductions:
                 excluded.append({**row, "deductions": deductions})
                 continue
@@ -193,13 +186,10 @@ class Rankings:
             "excluded": excluded,
         }
 
-    def disqualifying_deductions(self, household_id: str, year: int, codes: set[str]) -> list[Row]:
-        """Deductions by a disqualifying rule, dated while the resident was a member, not
-        corrected away."""
-        if not codes:
-            return []
+    def disqualifying_deductions(self, household_id: str, year: int) -> list[Row]:
+        """Deductions that disqualified when approved, dated while the resident was a member,
+        not corrected away."""
         first, last = year_bounds(year)
-        marks = ", ".join("?" for _ in codes)
         rows = self.db.query(
             "SELECT d.resident_id, d.version, d.rule_code, d.occurred_on, d.reason, d.points + "
             "COALESCE((SELECT SUM(c.points) FROM statement_entries c WHERE c.resident_id = "
@@ -207,8 +197,8 @@ class Rankings:
             "FROM household_members m JOIN statement_entries d ON d.resident_id = m.resident_id "
             "WHERE m.household_id = ? AND d.kind = 'deduction' AND d.occurred_on BETWEEN ? AND ? "
             "AND d.occurred_on >= m.joined_on AND (m.left_on IS NULL OR d.occurred_on < m.left_on) "
-            f"AND d.rule_code IN ({marks}) ORDER BY d.occurred_on, d.resident_id, d.version",
-            [household_id, first, last, *sorted(codes)],
+            "AND d.disqualifies = 1 ORDER BY d.occurred_on, d.resident_id, d.version",
+            [household_id, first, last],
         )
         return [row for row in rows if int(row["net"]) < 0]
 

@@ -272,3 +272,22 @@ def test_exports_in_csv_and_xlsx_with_chinese_headers(street: Street) -> None:
     mine = street.call("GET", f"/residents/{second}/annual/export?year={Y}&format=csv", "staff_a")
     assert mine.content.decode("utf-8-sig").splitlines()[1].startswith("2025-03-02,加分,COUNCIL")
     assert street.call("GET", base + "&format=pdf", "staff_a").status_code == 422
+
+
+def test_disqualification_follows_the_rule_as_it_was_when_the_deduction_was_approved(
+    street: Street,
+) -> None:
+    house, person = household(street, "王家"), street.enrol()
+    join(street, house, person, "2025-01-01")
+    award(street, person, "VOL", "2025-04-01", 5)
+    deduct(street, person, "2025-06-01")
+    no_longer = {"disqualifies": False, "cap_year": 99, "reason": "改为不取消评选资格"}
+    street.ok("POST", "/rules/LITTER/terms", "admin", no_longer)
+    query = f"/rankings/candidates?year={Y}&top=5&community_id={street.communities['a']}"
+    result = street.ok("GET", query, "staff_a")
+    assert [e["household_id"] for e in result["excluded"]] == [house]
+    later = street.enrol(name="李娜")
+    join(street, household(street, "李家"), later, "2025-01-01")
+    deduct(street, later, "2025-07-01")
+    result = street.ok("GET", query, "staff_a")
+    assert [e["household_id"] for e in result["excluded"]] == [house]
