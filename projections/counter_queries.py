@@ -47,12 +47,23 @@ class CounterQueries:
         )
         return _active(row) if row else None
 
-    def stock_movements(self, goods_id: UUID, limit: int = 200) -> list[Row]:
-        return self.db.query(
-            "SELECT version, kind, quantity, stock_after, receipt_id, occurred_on, recorded_at, "
-            "actor_id, reason FROM stock_movements WHERE goods_id = ? ORDER BY version LIMIT ?",
+    def stock_movements(
+        self, goods_id: UUID, community_id: UUID | None = None, limit: int = 200
+    ) -> list[Row]:
+        """An item's movements; given a community, other communities' redemptions of a
+        street-wide item show only as quantities, without receipt or clerk."""
+        rows = self.db.query(
+            "SELECT m.version, m.kind, m.quantity, m.stock_after, m.receipt_id, m.occurred_on, "
+            "m.recorded_at, m.actor_id, m.reason, r.community_id FROM stock_movements m "
+            "LEFT JOIN receipts r ON r.receipt_id = m.receipt_id "
+            "WHERE m.goods_id = ? ORDER BY m.version LIMIT ?",
             (str(goods_id), limit),
         )
+        for row in rows:
+            owner = row.pop("community_id")
+            if community_id is not None and owner is not None and owner != str(community_id):
+                row.update(receipt_id=None, actor_id=None, reason="其他社区兑换 other community")
+        return rows
 
     def receipt(self, receipt_id: UUID) -> Row | None:
         row = self.db.query_one(f"{RECEIPTS} WHERE r.receipt_id = ?", (str(receipt_id),))

@@ -86,7 +86,8 @@ def list_goods(
 def get_goods(goods_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """One item with its stock movements."""
     row = _visible(actor, services.counter_queries.goods_item(goods_id), "goods", goods_id)
-    row["movements"] = services.counter_queries.stock_movements(goods_id)
+    own = actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
+    row["movements"] = services.counter_queries.stock_movements(goods_id, own)
     return row
 
 

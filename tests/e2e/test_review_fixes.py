@@ -111,3 +111,24 @@ def test_an_unreadable_csv_is_a_clear_problem(street: Street, services: Services
     response = upload(street, "居民,规则,日期\n".encode() + huge, "big.csv")
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_street_wide_goods_do_not_show_other_communities_receipts(street: Street) -> None:
+    towel = street.ok(
+        "POST", "/goods", "admin", {"name": "毛巾", "price": 5, "stock": 9, "household_limit": 0}
+    )["goods_id"]
+    for community, staff, clerk in (("a", "staff_a", "clerk_a"), ("b", "staff_b", "clerk_b")):
+        resident = street.enrol(who=staff, community=community)
+        street.award(resident, who=staff)
+        street.ok(
+            "POST",
+            "/redemptions",
+            clerk,
+            {"resident_id": resident, "items": [{"goods_id": towel, "quantity": 1}]},
+        )
+    seen_by_a = street.ok("GET", f"/goods/{towel}", "clerk_a")["movements"]
+    taken = [m for m in seen_by_a if m["receipt_id"] or m["reason"].startswith("其他社区")]
+    assert len(taken) == 2
+    assert sum(1 for m in taken if m["receipt_id"] is None and m["actor_id"] is None) == 1
+    everything = street.ok("GET", f"/goods/{towel}", "admin")["movements"]
+    assert sum(1 for m in everything if m["receipt_id"]) == 2
