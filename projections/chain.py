@@ -17,6 +17,7 @@ from pointsbank.application import PointsBank
 from pointsbank.chain import GENESIS, Record, link
 from pointsbank.db import Database
 from pointsbank.digests import SignedDigest, signature_problem
+from projections.projector import tracked_position
 
 TRACKING_NAME = "audit_chain"
 PAGE = 1000
@@ -62,10 +63,7 @@ class ChainFollower:
         self._lock = threading.Lock()
 
     def position(self) -> int:
-        row = self.db.query_one(
-            "SELECT position FROM projection_tracking WHERE name = ?", (TRACKING_NAME,)
-        )
-        return int(row["position"]) if row else 0
+        return tracked_position(self.db, TRACKING_NAME)
 
     def hash_at(self, position: int) -> str | None:
         if position == 0:

@@ -40,6 +40,12 @@ class Projection:
             handler(cur, event, position)
 
 
+def tracked_position(db: Database, name: str) -> int:
+    """How far the follower called `name` has processed the log."""
+    row = db.query_one("SELECT position FROM projection_tracking WHERE name = ?", (name,))
+    return int(row["position"]) if row else 0
+
+
 class Projector:
     def __init__(
         self,
@@ -55,10 +61,7 @@ class Projector:
         self._lock = threading.Lock()
 
     def position(self) -> int:
-        row = self.db.query_one(
-            "SELECT position FROM projection_tracking WHERE name = ?", (TRACKING_NAME,)
-        )
-        return int(row["position"]) if row else 0
+        return tracked_position(self.db, TRACKING_NAME)
 
     def run_once(self) -> int:
         """Project the next batch; returns how many events it applied (0 when none or raced)."""
