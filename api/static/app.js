@@ -45,8 +45,61 @@ async function signIn(token) {
   $("#logout").hidden = false;
   $("#a-date").value = state.me.today;
   $("#a-date").max = state.me.today;
-  if (state.me.role === "staff") await loadRules();
+  if (state.me.role === "staff") await Promise.all([loadRules(), loadApprovals()]);
   say("");
+}
+
+async function loadApprovals() {
+  const rows = await api("GET", "/approvals");
+  $("#approvals").hidden = state.me.role !== "staff";
+  $("#approvals-count").textContent = `(${rows.length})`;
+  const body = $("#approvals-list tbody");
+  body.replaceChildren();
+  for (const p of rows) {
+    const tr = body.insertRow();
+    cell(tr, p.name);
+    cell(tr, KINDS[p.kind] || p.kind);
+    cell(tr, p.rule_code);
+    cell(tr, p.kind === "deduction" ? -p.points : p.points, p.kind === "deduction" ? "neg" : "");
+    cell(tr, p.occurred_on);
+    cell(tr, p.reason);
+    const actions = tr.insertCell();
+    if (p.requested_by === state.me.user_id) {
+      actions.textContent = "本人提交，需他人审批 yours: another staff member approves";
+      continue;
+    }
+    const path = `/approvals/${p.resident_id}/${p.request_version}`;
+    actions.append(
+      button("批准 Approve", () => decide(`${path}/approve`, undefined)),
+      button("驳回 Reject", () => {
+        const reason = prompt("驳回原因 Reason for rejecting");
+        return reason ? decide(`${path}/reject`, { reason }) : Promise.resolve();
+      }),
+    );
+  }
+}
+
+function button(label, action) {
+  const el = document.createElement("button");
+  el.type = "button";
+  el.textContent = label;
+  el.addEventListener("click", async () => {
+    if (el.disabled) return;
+    el.disabled = true;
+    try { await action(); } finally { el.disabled = false; }
+  });
+  return el;
+}
+
+async function decide(path, body) {
+  try {
+    await api("POST", path, body, crypto.randomUUID());
+    say("已处理 Done");
+  } catch (err) {
+    say(`未能处理 Not done: ${err.message}`, "error");
+  }
+  await loadApprovals();
+  if (state.resident) await openResident(state.resident.resident_id);
 }
 
 async function loadRules() {
@@ -122,7 +175,7 @@ async function award(event) {
       ? "已提交，待另一位工作人员审批 Submitted: awaiting a second staff member's approval"
       : `已加分 Awarded · 余额 balance ${result.balance}`);
     $("#a-note").value = "";
-    await openResident(state.resident.resident_id);
+    await Promise.all([openResident(state.resident.resident_id), loadApprovals()]);
   } catch (err) {
     say(`未能加分 Not awarded: ${err.message}`, "error");
   } finally {

@@ -22,6 +22,7 @@ from pointsbank.application import Command
 from pointsbank.domain.common import Actor, Context, Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.rule import Category
+from pointsbank.domain.terms import Terms
 from pointsbank.registry import PersonalData
 from pointsbank.settings import Settings
 
@@ -43,6 +44,7 @@ class Desk:
     staff: str
     clerk: str
     resident: str
+    staff2: str = ""
 
 
 def free_port() -> int:
@@ -51,7 +53,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def seed(database_url: str) -> tuple[str, str]:
+def seed(database_url: str) -> tuple[str, str, str]:
     services = open_services(Settings(database_url=database_url))
     try:
         now = services.now()
@@ -65,6 +67,10 @@ def seed(database_url: str) -> tuple[str, str]:
         community = Community.id_for("a")
         services.bank.add_grid(cmd(admin), community, "g1", "第一网格")
         services.bank.define_rule(cmd(admin), "VOL", "志愿服务", Category.VOLUNTEER, 10)
+        services.earning.rules.define(
+            cmd(admin), "BIG", "大型活动", Category.VOLUNTEER, 30, Terms(approval_above=20)
+        )
+        checker = services.accounts.issue("staff2", Role.STAFF, now, community)
         staff = services.accounts.issue("staff", Role.STAFF, now, community)
         clerk = services.accounts.issue("clerk", Role.CLERK, now, community)
         staff_actor = Actor(staff.user_id, Role.STAFF, community)
@@ -83,14 +89,14 @@ def seed(database_url: str) -> tuple[str, str]:
         )
         services.counter.list_item(cmd(staff_actor), community, "大米 5kg", 30, 3, 1)
         services.counter.list_item(cmd(staff_actor), community, "洗衣液", 8, 10, 0)
-        return staff.token, clerk.token
+        return staff.token, clerk.token, checker.token
     finally:
         services.close()
 
 
 @pytest.fixture
 def desk(database_url: str) -> Iterator[Desk]:
-    staff, clerk = seed(database_url)
+    staff, clerk, checker = seed(database_url)
     port = free_port()
     env = {**os.environ, "POINTSBANK_DATABASE_URL": database_url}
     server = subprocess.Popen(
@@ -107,7 +113,7 @@ def desk(database_url: str) -> Iterator[Desk]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield Desk(url, staff, clerk, "王芳")
+        yield Desk(url, staff, clerk, "王芳", checker)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -140,6 +146,7 @@ def test_staff_finds_a_resident_and_awards_points(browser: Browser, desk: Desk) 
     page.locator("#results tbody tr", has_text=desk.resident).click()
     expect(page.locator("#r-balance")).to_have_text("0")
     expect(page.locator("#r-flags")).to_have_text("党员")
+    page.select_option("#a-rule", "VOL")
     page.fill("#a-quantity", "2")
     page.fill("#a-note", "扫雪")
     page.click("#a-submit")
@@ -157,6 +164,7 @@ def test_a_double_click_awards_once(browser: Browser, desk: Desk) -> None:
     page.fill("#q", "王")
     page.click("#search-form button")
     page.locator("#results tbody tr").first.click()
+    page.select_option("#a-rule", "VOL")
     page.dblclick("#a-submit")
     expect(page.locator("#message")).to_contain_text("已加分")
     page.wait_for_timeout(300)
@@ -215,3 +223,31 @@ def test_a_clerk_redeems_a_basket_prints_and_cancels_the_receipt(
     page.click("#rc-cancel")
     expect(page.locator("#message")).to_contain_text("已撤销")
     expect(page.locator("#r-balance")).to_have_text("50")
+
+
+def test_an_award_above_the_threshold_waits_for_a_second_staff_member(
+    browser: Browser, desk: Desk
+) -> None:
+    page = browser.new_page()
+    sign_in(page, desk, desk.staff)
+    page.fill("#q", "王芳")
+    page.click("#search-form button")
+    page.locator("#results tbody tr").first.click()
+    page.select_option("#a-rule", "BIG")
+    page.click("#a-submit")
+    expect(page.locator("#message")).to_contain_text("待另一位工作人员审批")
+    expect(page.locator("#r-balance")).to_have_text("0")
+    expect(page.locator("#approvals-list tbody tr")).to_have_count(1)
+    expect(page.locator("#approvals-list tbody tr").first).to_contain_text("本人提交")
+    checker = browser.new_page()
+    sign_in(checker, desk, desk.staff2)
+    row = checker.locator("#approvals-list tbody tr", has_text="王芳")
+    row.get_by_role("button", name="批准 Approve").dblclick()
+    expect(checker.locator("#message")).to_contain_text("已处理")
+    expect(checker.locator("#approvals-list tbody tr")).to_have_count(0)
+    checker.fill("#q", "王芳")
+    checker.click("#search-form button")
+    checker.locator("#results tbody tr").first.click()
+    expect(checker.locator("#r-balance")).to_have_text("30")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    checker.screenshot(path=str(SCREENSHOTS / "desk-approved.png"), full_page=True)
