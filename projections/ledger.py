@@ -168,8 +168,12 @@ def _entry(
 ) -> None:
     """Append a statement entry with its running balance, and move the balance."""
     resident_id = str(e.originator_id)
-    cur.execute("SELECT balance FROM residents WHERE resident_id = ?", (resident_id,))
-    balance = int(cur.fetchone()["balance"]) + points
+    cur.execute(
+        "UPDATE residents SET balance = balance + ?, version = ? WHERE resident_id = ? "
+        "RETURNING balance",
+        (points, e.originator_version, resident_id),
+    )
+    balance = int(cur.fetchone()["balance"])
     cur.execute(
         "INSERT INTO statement_entries (resident_id, version, position, kind, rule_code, "
         "rule_version, quantity, points, balance_after, corrects_version, occurred_on, "
@@ -193,4 +197,3 @@ def _entry(
             e.reason,
         ),
     )
-    _set_resident(cur, e, "balance = ?", balance)
