@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Annotated, Any, ClassVar
+from uuid import UUID
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from api.problems import ApiProblem
 from api.services import Services
 from pointsbank.application import Command, Outcome
-from pointsbank.domain.common import Actor, Context
+from pointsbank.domain.common import Actor, Context, NotFound, Role
 
 MAX_KEY_LENGTH = 200
 
@@ -49,6 +50,15 @@ def get_actor(
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def visible(actor: Actor, row: dict[str, Any] | None, what: str, key: UUID) -> dict[str, Any]:
+    """Staff and clerks see only their own community (and street-wide rows, whose community is
+    null); to them everything else does not exist."""
+    own = actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
+    if row is None or (own is not None and row["community_id"] not in (None, str(own))):
+        raise NotFound(f"unknown {what} {key}", **{f"{what}_id": str(key)})
+    return row
 
 
 class Commander:

@@ -10,8 +10,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.deps import ActorDep, Body, CommanderDep, ServicesDep
-from pointsbank.domain.common import NotFound, Role
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from pointsbank.domain.common import Role
 from pointsbank.domain.terms import MAX_MINUTES
 from projections.earning_queries import EarningQueries
 
@@ -74,11 +74,7 @@ def list_activities(services: ServicesDep, actor: ActorDep) -> list[dict[str, An
 def get_activity(activity_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """An activity with its sign-ups, attendance and what closing awarded."""
     row = EarningQueries(services.db).activity(activity_id)
-    if row is None or (
-        actor.role in (Role.STAFF, Role.CLERK) and row["community_id"] != str(actor.community_id)
-    ):
-        raise NotFound(f"unknown activity {activity_id}", activity_id=str(activity_id))
-    return row
+    return visible(actor, row, "activity", activity_id)
 
 
 @router.post("/{activity_id}/signups", status_code=201)

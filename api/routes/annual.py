@@ -9,11 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import ActorDep, ServicesDep
+from api.deps import ActorDep, ServicesDep, visible
 from api.exports import Column, Format, export
-from api.routes.residents import visible
 from api.services import Services
-from pointsbank.domain.common import Actor, DomainError, Forbidden, NotFound, Role
+from pointsbank.domain.common import Actor, DomainError, Forbidden, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
 from projections.rankings import Scope
 
@@ -72,12 +71,7 @@ def community_scope(
 
 
 def visible_household(services: Services, actor: Actor, household_id: UUID) -> dict[str, Any]:
-    row = services.queries.household(household_id)
-    if row is None or (
-        actor.role in (Role.STAFF, Role.CLERK) and row["community_id"] != str(actor.community_id)
-    ):
-        raise NotFound(f"unknown household {household_id}", household_id=str(household_id))
-    return row
+    return visible(actor, services.queries.household(household_id), "household", household_id)
 
 
 def resident_rows(
@@ -172,7 +166,7 @@ def resident_annual(
     resident_id: UUID, services: ServicesDep, actor: ActorDep, year: Year
 ) -> dict[str, Any]:
     """A resident's annual points by category, with every entry and the running total."""
-    visible(actor, services.queries.resident(resident_id), resident_id)
+    visible(actor, services.queries.resident(resident_id), "resident", resident_id)
     return services.statements.resident(str(resident_id), year)
 
 
@@ -185,7 +179,7 @@ def export_resident_annual(
     format: FormatQuery = Format.XLSX,
 ) -> StreamingResponse:
     """Download a resident's annual statement as CSV or XLSX."""
-    visible(actor, services.queries.resident(resident_id), resident_id)
+    visible(actor, services.queries.resident(resident_id), "resident", resident_id)
     rows = services.statements.resident_entries(str(resident_id), year)
     return export(format, f"居民年度积分明细-{year}", "积分明细", ENTRY_COLUMNS, rows)
 

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
 from pointsbank.counter import MAX_BASKET_LINES
 from pointsbank.domain.authority import require_community, require_role
-from pointsbank.domain.common import Actor, DomainError, NotFound, Role
+from pointsbank.domain.common import Actor, DomainError, Role
 from pointsbank.domain.goods import MAX_LINE_QUANTITY, MAX_PRICE, MAX_STOCK
 
 router = APIRouter(tags=["counter"])
@@ -64,13 +64,6 @@ def _own_community(actor: Actor) -> UUID | None:
     return actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
 
 
-def _visible(actor: Actor, row: dict[str, Any] | None, what: str, key: UUID) -> dict[str, Any]:
-    own = _own_community(actor)
-    if row is None or (own is not None and row["community_id"] not in (None, str(own))):
-        raise NotFound(f"unknown {what} {key}", **{f"{what}_id": str(key)})
-    return row
-
-
 @router.get("/goods")
 def list_goods(
     services: ServicesDep,
@@ -85,9 +78,8 @@ def list_goods(
 @router.get("/goods/{goods_id}")
 def get_goods(goods_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """One item with its stock movements."""
-    row = _visible(actor, services.counter_queries.goods_item(goods_id), "goods", goods_id)
-    own = actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
-    row["movements"] = services.counter_queries.stock_movements(goods_id, own)
+    row = visible(actor, services.counter_queries.goods_item(goods_id), "goods", goods_id)
+    row["movements"] = services.counter_queries.stock_movements(goods_id, _own_community(actor))
     return row
 
 
@@ -145,7 +137,7 @@ def list_receipts(
 @router.get("/receipts/{receipt_id}")
 def get_receipt(receipt_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """A receipt with its items, for reprinting."""
-    return _visible(actor, services.counter_queries.receipt(receipt_id), "receipt", receipt_id)
+    return visible(actor, services.counter_queries.receipt(receipt_id), "receipt", receipt_id)
 
 
 @router.post("/receipts/{receipt_id}/cancellation")

@@ -10,8 +10,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.deps import ActorDep, Body, CommanderDep, ServicesDep
-from pointsbank.domain.common import NotFound, Role
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from pointsbank.domain.common import Role
 
 router = APIRouter(prefix="/households", tags=["households"])
 
@@ -49,12 +49,7 @@ def list_households(
 @router.get("/{household_id}")
 def get_household(household_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """A household with its members, past and present."""
-    row = services.queries.household(household_id)
-    if row is None or (
-        actor.role in (Role.STAFF, Role.CLERK) and row["community_id"] != str(actor.community_id)
-    ):
-        raise NotFound(f"unknown household {household_id}", household_id=str(household_id))
-    return row
+    return visible(actor, services.queries.household(household_id), "household", household_id)
 
 
 @router.post("/{household_id}/members", status_code=201)

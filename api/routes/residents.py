@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.deps import ActorDep, Body, CommanderDep, ServicesDep
-from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Actor, NotFound, Role
+from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Role
 from pointsbank.domain.resident import MAX_QUANTITY
 from pointsbank.domain.terms import MAX_MINUTES
 from pointsbank.registry import PersonalData
@@ -54,15 +54,6 @@ class Correction(Body):
     reason: Annotated[str, Field(min_length=1, max_length=500)]
 
 
-def visible(actor: Actor, row: dict[str, Any] | None, resident_id: UUID) -> dict[str, Any]:
-    """Staff and clerks see only their own community; to them others do not exist."""
-    if row is None or (
-        actor.role in (Role.STAFF, Role.CLERK) and row["community_id"] != str(actor.community_id)
-    ):
-        raise NotFound(f"unknown resident {resident_id}", resident_id=str(resident_id))
-    return row
-
-
 @router.post("", status_code=201)
 def enrol(body: Enrolment, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Enrol a resident; personal data goes to the erasable registry, never into events."""
@@ -96,13 +87,13 @@ def find(
 @router.get("/{resident_id}")
 def get_resident(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """A resident's profile and balance."""
-    return visible(actor, services.queries.resident(resident_id), resident_id)
+    return visible(actor, services.queries.resident(resident_id), "resident", resident_id)
 
 
 @router.get("/{resident_id}/balance")
 def balance(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """The resident's balance with totals by kind of entry."""
-    return visible(actor, services.queries.balance(resident_id), resident_id)
+    return visible(actor, services.queries.balance(resident_id), "resident", resident_id)
 
 
 @router.get("/{resident_id}/statement")
@@ -114,7 +105,7 @@ def statement(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
     """Every entry of the resident's account with its running balance."""
-    row = visible(actor, services.queries.balance(resident_id), resident_id)
+    row = visible(actor, services.queries.balance(resident_id), "resident", resident_id)
     entries = services.queries.statement(resident_id, offset, limit)
     return {"resident_id": str(resident_id), "balance": row["balance"], "entries": entries}
 

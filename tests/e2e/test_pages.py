@@ -129,6 +129,13 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+def open_resident(page: Page, text: str) -> None:
+    """Search by name or phone and open the first resident found."""
+    page.fill("#q", text)
+    page.click("#search-form button")
+    page.locator("#results tbody tr").first.click()
+
+
 def sign_in(page: Page, desk: Desk, token: str) -> None:
     page.goto(f"{desk.url}/ui/")
     page.fill("#token", token)
@@ -161,9 +168,7 @@ def test_staff_finds_a_resident_and_awards_points(browser: Browser, desk: Desk) 
 def test_a_double_click_awards_once(browser: Browser, desk: Desk) -> None:
     page = browser.new_page()
     sign_in(page, desk, desk.staff)
-    page.fill("#q", "王")
-    page.click("#search-form button")
-    page.locator("#results tbody tr").first.click()
+    open_resident(page, "王")
     page.select_option("#a-rule", "VOL")
     page.dblclick("#a-submit")
     expect(page.locator("#message")).to_contain_text("已加分")
@@ -175,9 +180,7 @@ def test_a_double_click_awards_once(browser: Browser, desk: Desk) -> None:
 def test_a_future_date_is_refused_with_the_reason(browser: Browser, desk: Desk) -> None:
     page = browser.new_page()
     sign_in(page, desk, desk.staff)
-    page.fill("#q", "王")
-    page.click("#search-form button")
-    page.locator("#results tbody tr").first.click()
+    open_resident(page, "王")
     page.evaluate("document.querySelector('#a-date').removeAttribute('max')")
     page.fill("#a-date", f"{datetime.now(UTC).year + 1}-01-01")
     page.click("#a-submit")
@@ -188,9 +191,7 @@ def test_a_future_date_is_refused_with_the_reason(browser: Browser, desk: Desk) 
 def test_a_clerk_sees_balances_but_no_award_form(browser: Browser, desk: Desk) -> None:
     page = browser.new_page()
     sign_in(page, desk, desk.clerk)
-    page.fill("#q", "王")
-    page.click("#search-form button")
-    page.locator("#results tbody tr").first.click()
+    open_resident(page, "王")
     expect(page.locator("#r-balance")).to_have_text("0")
     expect(page.locator("#award-form")).to_be_hidden()
 
@@ -200,9 +201,7 @@ def test_a_clerk_redeems_a_basket_prints_and_cancels_the_receipt(
 ) -> None:
     page = browser.new_page()
     sign_in(page, desk, desk.clerk)
-    page.fill("#q", "李娜")
-    page.click("#search-form button")
-    page.locator("#results tbody tr").first.click()
+    open_resident(page, "李娜")
     expect(page.locator("#r-balance")).to_have_text("50")
     page.locator("#goods tbody tr", has_text="洗衣液").locator("input").fill("2")
     page.locator("#goods tbody tr", has_text="大米").locator("input").fill("1")
@@ -230,9 +229,7 @@ def test_an_award_above_the_threshold_waits_for_a_second_staff_member(
 ) -> None:
     page = browser.new_page()
     sign_in(page, desk, desk.staff)
-    page.fill("#q", "王芳")
-    page.click("#search-form button")
-    page.locator("#results tbody tr").first.click()
+    open_resident(page, "王芳")
     page.select_option("#a-rule", "BIG")
     page.click("#a-submit")
     expect(page.locator("#message")).to_contain_text("待另一位工作人员审批")
@@ -245,9 +242,7 @@ def test_an_award_above_the_threshold_waits_for_a_second_staff_member(
     row.get_by_role("button", name="批准 Approve").dblclick()
     expect(checker.locator("#message")).to_contain_text("已处理")
     expect(checker.locator("#approvals-list tbody tr")).to_have_count(0)
-    checker.fill("#q", "王芳")
-    checker.click("#search-form button")
-    checker.locator("#results tbody tr").first.click()
+    open_resident(checker, "王芳")
     expect(checker.locator("#r-balance")).to_have_text("30")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     checker.screenshot(path=str(SCREENSHOTS / "desk-approved.png"), full_page=True)
