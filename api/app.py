@@ -9,8 +9,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
-from api import problems
+from api import openapi, problems
 from api.routes import (
     activities,
     annual,
@@ -55,8 +56,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if own:
                 app.state.services.close()
 
-    app = FastAPI(
-        title="pointsbank 积分银行", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+    # /docs and /redoc load their scripts from a Python package, served here: no CDN.
+    app = FastAPIOffline(
+        title="pointsbank 积分银行",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        static_url="/docs-assets",
     )
     problems.install(app)
     audit.install_read_only_guard(app)
@@ -75,6 +81,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         audit.router,
     ):
         app.include_router(router)
+    openapi.install(app)
     app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")
 
     @app.get("/", include_in_schema=False)

@@ -1,0 +1,114 @@
+"""The HTTP edge keeps its promises: problems never clash, and the OpenAPI document tells the truth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.services import Services
+from tests.conftest import event_count
+from tests.street import Street, build_street
+
+PROBLEM = "application/problem+json"
+COMMAND_REFUSALS = {"400", "401", "403", "404", "409", "422", "503"}
+
+
+@pytest.fixture
+def street(client: TestClient, services: Services) -> Street:
+    return build_street(client, services)
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    from api.app import create_app
+
+    document: dict[str, Any] = create_app().openapi()
+    return document
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def test_a_duplicate_community_code_is_a_409_problem_not_a_500(
+    street: Street, services: Services
+) -> None:
+    before = event_count(services)
+    response = street.call("POST", "/communities", "admin", {"code": "a", "name": "又一个"})
+    assert response.status_code == 409, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == 409 and body["type"].endswith("/conflict")
+    assert body["code"] == "a"
+    assert event_count(services) == before
+
+
+def test_every_operation_documents_its_problems_as_problem_json(spec: dict[str, Any]) -> None:
+    assert {"type", "title", "status", "detail", "instance"} <= set(
+        spec["components"]["schemas"]["Problem"]["required"]
+    )
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for method, path, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                assert set(response["content"]) == {PROBLEM}, (method, path, status)
+                schema = response["content"][PROBLEM]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Problem"}
+        if method != "GET":
+            assert COMMAND_REFUSALS <= set(operation["responses"]), (method, path)
+
+
+def test_every_read_documents_refusals_it_really_gives(spec: dict[str, Any]) -> None:
+    resident = spec["paths"]["/residents/{resident_id}"]["get"]["responses"]
+    assert {"401", "404", "422"} <= set(resident)
+    assert {"401", "403", "422"} <= set(spec["paths"]["/audit/verify"]["get"]["responses"])
+    assert "503" in spec["paths"]["/readyz"]["get"]["responses"]
+    assert "401" not in spec["paths"]["/healthz"]["get"]["responses"]
+
+
+def test_every_success_has_a_real_schema(spec: dict[str, Any]) -> None:
+    for method, path, operation in operations(spec):
+        successes = {s: r for s, r in operation["responses"].items() if s.startswith("2")}
+        assert successes, (method, path)
+        for status, response in successes.items():
+            assert response.get("content"), (method, path, status)
+            for media_type, content in response["content"].items():
+                schema = content.get("schema", {})
+                assert schema and schema != {"type": "object"}, (method, path, media_type)
+                if media_type == "application/json":
+                    assert "$ref" in schema or schema.get("type") == "array" or "anyOf" in (
+                        schema
+                    ), (method, path, schema)
+
+
+def test_the_idempotency_key_is_required_on_every_change(
+    spec: dict[str, Any], street: Street
+) -> None:
+    for method, path, operation in operations(spec):
+        keys = [p for p in operation.get("parameters", []) if p["name"] == "Idempotency-Key"]
+        if method == "GET":
+            assert not keys, path
+        else:
+            assert [(k["in"], k["required"]) for k in keys] == [("header", True)], (method, path)
+    response = street.client.post(
+        "/communities",
+        json={"code": "c", "name": "社区c"},
+        headers={"Authorization": f"Bearer {street.tokens['admin']}"},
+    )
+    assert response.status_code == 400 and response.headers["content-type"] == PROBLEM
+
+
+def test_docs_assets_come_from_the_product(client: TestClient) -> None:
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assert "cdn" not in html.lower() and "https://" not in html, page
+        assets = [part.split('"')[0] for part in html.split('src="')[1:]]
+        assert assets, page
+        for asset in assets:
+            assert client.get(asset).status_code == 200, asset
