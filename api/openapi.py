@@ -116,6 +116,7 @@ def _document_refusals(operation: dict[str, Any]) -> None:
         del responses["422"]  # FastAPI's default; ours answers problem+json
     for status, response in refusals(*_inferred(operation)).items():
         responses.setdefault(str(status), response)
+    operation["responses"] = dict(sorted(responses.items()))
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "header" and parameter["name"] == IDEMPOTENCY_HEADER:
             # Optional to the framework only so that its absence answers 400 problem+json
