@@ -9,9 +9,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi_offline import FastAPIOffline
 
-from api import openapi, problems
+from api import docs, openapi, problems
 from api.routes import (
     activities,
     annual,
@@ -56,13 +55,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if own:
                 app.state.services.close()
 
-    # /docs and /redoc load their scripts from a Python package, served here: no CDN.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="pointsbank 积分银行",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        static_url="/docs-assets",
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
     audit.install_read_only_guard(app)
@@ -82,6 +81,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     ):
         app.include_router(router)
     openapi.install(app)
+    docs.install(app)
     app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")
 
     @app.get("/", include_in_schema=False)
