@@ -82,14 +82,12 @@ IDENTITIES = Identities()
 
 
 @schemathesis.hook
-def before_call(context: Any, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
+def before_call(context: Any, case: schemathesis.Case[Any], kwargs: dict[str, Any]) -> None:
     """Sign each request in, with a fresh Idempotency-Key where the operation takes one (a
     reused key would replay an earlier answer instead of running the command)."""
-    headers = dict(case.headers or {})
-    headers["Authorization"] = f"Bearer {IDENTITIES.next()}"
-    if "Idempotency-Key" in headers:
-        headers["Idempotency-Key"] = str(uuid.uuid4())
-    case.headers = headers
+    case.headers["Authorization"] = f"Bearer {IDENTITIES.next()}"
+    if "Idempotency-Key" in case.headers:
+        case.headers["Idempotency-Key"] = str(uuid.uuid4())
 
 
 def config(records: dict[str, list[str]]) -> schemathesis.Config:
