@@ -97,8 +97,10 @@ def config(records: dict[str, list[str]]) -> schemathesis.Config:
     parameters = {
         f"{place}.{name}": {"dictionary": name, "probability": 0.8}
         for name in records
-        for place in ("path", "query")
+        for place in ("path", "query", "body")
     }
+    parameters["body.rule_code"] = {"dictionary": "code", "probability": 0.8}
+    parameters["body.items[*].goods_id"] = {"dictionary": "goods_id", "probability": 0.8}
     return schemathesis.Config.from_dict(
         {
             "seed": SEED,
