@@ -41,7 +41,10 @@ def auditor(actor: ActorDep) -> Actor:
 router = APIRouter(
     prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)], responses=refusals(403)
 )
-Position = Annotated[int | None, Query(ge=0, le=2**62, description="as of this log position")]
+MAX_POSITION = 2**62  # far beyond any log, and inside every store's integer range
+Position = Annotated[
+    int | None, Query(ge=0, le=MAX_POSITION, description="as of this log position")
+]
 At = Annotated[datetime | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
 
 
@@ -80,7 +83,7 @@ def chain_head(services: ServicesDep) -> dict[str, Any]:
 
 @router.get("/chain/{position}", response_model=reports.ChainHash)
 def chain_hash(
-    position: Annotated[int, Path(ge=0, le=2**62)], services: ServicesDep
+    position: Annotated[int, Path(ge=0, le=MAX_POSITION)], services: ServicesDep
 ) -> dict[str, Any]:
     """The chain hash stored at a log position (to check an export or digest against)."""
     found = services.audit.chain_hash(position)
@@ -156,7 +159,9 @@ def activity(
     services: ServicesDep,
     since: Annotated[date, Query(description="first day (street's time zone)")],
     until: Annotated[date, Query(description="last day, inclusive")],
-    after: Annotated[int, Query(ge=0, description="continue after this position")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_POSITION, description="continue after this position")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> dict[str, Any]:
     """Everything an actor did between two dates, in log order."""
@@ -174,8 +179,8 @@ def activity(
 )
 def export(
     services: ServicesDep,
-    start: Annotated[int, Query(ge=1)] = 1,
-    stop: Annotated[int | None, Query(ge=1)] = None,
+    start: Annotated[int, Query(ge=1, le=MAX_POSITION)] = 1,
+    stop: Annotated[int | None, Query(ge=1, le=MAX_POSITION)] = None,
     community_id: UUID | None = None,
 ) -> StreamingResponse:
     """Events with positions and chain hashes as JSON lines (`pointsbank audit verify-export`)."""

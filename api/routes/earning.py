@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -19,6 +19,7 @@ from projections.earning_queries import EarningQueries
 router = APIRouter(tags=["earning"])
 Points = Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
+RequestVersion = Annotated[int, Path(ge=1, le=2**31, description="the pending entry's version")]
 
 
 class RuleTerms(Body):
@@ -126,7 +127,7 @@ def pending_approvals(
     response_model=outcomes.Entry,
 )
 def approve(
-    resident_id: UUID, request_version: int, services: ServicesDep, cmd: CommanderDep
+    resident_id: UUID, request_version: RequestVersion, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
     """Approve a pending entry: not its maker, beneficiary, or of the beneficiary's household."""
     outcome = services.earning.approvals.approve(cmd(), resident_id, request_version)
@@ -135,7 +136,11 @@ def approve(
 
 @router.post("/approvals/{resident_id}/{request_version}/reject", response_model=outcomes.Entry)
 def reject(
-    resident_id: UUID, request_version: int, body: Why, services: ServicesDep, cmd: CommanderDep
+    resident_id: UUID,
+    request_version: RequestVersion,
+    body: Why,
+    services: ServicesDep,
+    cmd: CommanderDep,
 ) -> JSONResponse:
     """Reject a pending entry with a reason; it never counts."""
     outcome = services.earning.approvals.reject(

@@ -112,3 +112,39 @@ def test_docs_assets_come_from_the_product(client: TestClient) -> None:
         assert assets, page
         for asset in assets:
             assert client.get(asset).status_code == 200, asset
+
+
+def integer_schemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    options = schema.get("anyOf", [schema])
+    return [option for option in options if option.get("type") == "integer"]
+
+
+def test_every_integer_in_a_path_or_query_is_bounded(spec: dict[str, Any]) -> None:
+    """A number from the URL reaches a store's integer column; unbounded, 2^63 overflowed it."""
+    for method, path, operation in operations(spec):
+        for parameter in operation.get("parameters", []):
+            for schema in integer_schemas(parameter["schema"]):
+                bounds = ("minimum" in schema, "maximum" in schema)
+                assert bounds == (True, True), (method, path, parameter["name"])
+                assert schema["maximum"] < 2**63, (method, path, parameter["name"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/audit/export?start={2**63}",
+        f"/audit/export?stop={2**63}",
+        f"/audit/actors/admin/activity?since=2026-01-01&until=2026-01-02&after={2**63}",
+    ],
+)
+def test_a_position_beyond_any_store_is_a_422_problem(street: Street, path: str) -> None:
+    response = street.call("GET", path, "auditor")
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+
+
+def test_a_version_beyond_any_store_is_a_422_problem(street: Street) -> None:
+    resident = street.enrol()
+    response = street.call("POST", f"/approvals/{resident}/{2**63}/approve", "staff_a2")
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
