@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 
+from api.problems import problem
 from api.services import Services
 from tests.conftest import event_count
 from tests.street import Street, build_street
 
 PROBLEM = "application/problem+json"
+PROBLEM_TYPE = "https://pointsbank.example/problems/"
 COMMAND_REFUSALS = {"400", "401", "403", "404", "409", "422", "503"}
 
 
@@ -47,6 +53,25 @@ def test_a_duplicate_community_code_is_a_409_problem_not_a_500(
     assert body["status"] == 409 and body["type"].endswith("/conflict")
     assert body["code"] == "a"
     assert event_count(services) == before
+
+
+def test_extension_members_never_replace_the_problems_own_members() -> None:
+    request = Request({"type": "http", "method": "POST", "path": "/x", "headers": []})
+    extensions = {
+        "code": "a",
+        "status": 500,
+        "type": "x",
+        "on": date(2026, 1, 1),
+        "id": UUID(int=1),
+    }
+    response = problem(request, 409, "conflict", "冲突", "already there", extensions)
+    body = json.loads(bytes(response.body))
+    assert (body["status"], body["type"], body["instance"]) == (
+        409,
+        PROBLEM_TYPE + "conflict",
+        "/x",
+    )
+    assert (body["code"], body["on"], body["id"]) == ("a", "2026-01-01", str(UUID(int=1)))
 
 
 def test_every_operation_documents_its_problems_as_problem_json(spec: dict[str, Any]) -> None:
