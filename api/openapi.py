@@ -29,6 +29,13 @@ WHY = {
     503: "the ledger is busy or not ready; retry with the same Idempotency-Key",
 }
 Responses = dict[int | str, dict[str, Any]]
+REPLAYED = {
+    "Idempotent-Replayed": {
+        "description": "present when this answers a retry of an Idempotency-Key: the first "
+        "result, with nothing written again",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
 
 
 class ValidationIssue(BaseModel):
@@ -123,3 +130,6 @@ def _document_refusals(operation: dict[str, Any]) -> None:
             # rather than a validation error; to clients it is required on every change.
             parameter["required"] = True
             parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH}
+            for status, response in responses.items():
+                if status.startswith("2"):
+                    response.setdefault("headers", {}).update(REPLAYED)

@@ -121,6 +121,9 @@ def test_the_idempotency_key_is_required_on_every_change(
             assert not keys, path
         else:
             assert [(k["in"], k["required"]) for k in keys] == [("header", True)], (method, path)
+            for status, response in operation["responses"].items():
+                if status.startswith("2"):
+                    assert "Idempotent-Replayed" in response["headers"], (method, path)
     response = street.client.post(
         "/communities",
         json={"code": "c", "name": "社区c"},
