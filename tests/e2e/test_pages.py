@@ -272,7 +272,10 @@ def test_the_api_docs_render_offline(browser: Browser, desk: Desk) -> None:
     awards = page.locator(".opblock-summary-path", has_text="/residents/{resident_id}/awards")
     expect(awards.first).to_be_visible()
     expect(page.locator(".opblock")).not_to_have_count(0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "api-docs.png"))
     page.goto(f"{desk.url}/redoc")
     expect(page.get_by_text("Award points by a rule").first).to_be_attached()
     expect(page.get_by_text("Problem").first).to_be_attached()
+    page.screenshot(path=str(SCREENSHOTS / "api-redoc.png"))
     assert outside == []
