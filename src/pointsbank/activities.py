@@ -70,8 +70,7 @@ class Activities:
 
         def decide() -> Decision:
             activity = self._activity(cmd, activity_id)
-            resident = self.bank.get(Resident, resident_id, "resident")
-            require_community(cmd.ctx.actor, resident.community_id)
+            resident = self.bank.load(cmd.ctx.actor, Resident, resident_id, "resident")
             act(activity, resident)
             body = {"activity_id": str(activity_id), "resident_id": str(resident_id)}
             return [activity], 201, body
@@ -92,7 +91,7 @@ class Activities:
             refused: dict[str, str] = {}
             for resident_id, minutes in activity.attendance.items():
                 try:
-                    resident = self.bank.beneficiary(cmd, UUID(resident_id))
+                    resident = self.bank.beneficiary(cmd, UUID(resident_id), activity.held_on)
                     quantity = rule.quantity_for(resident.community_id, 1, minutes)
                     awarded[resident_id] = resident.award(
                         rule, quantity, activity.held_on, activity.title, cmd.ctx
@@ -113,6 +112,4 @@ class Activities:
         return self.bank.execute(cmd, decide)
 
     def _activity(self, cmd: Command, activity_id: UUID) -> Activity:
-        activity = self.bank.get(Activity, activity_id, "activity")
-        require_community(cmd.ctx.actor, activity.community_id)
-        return activity
+        return self.bank.load(cmd.ctx.actor, Activity, activity_id, "activity")

@@ -24,7 +24,7 @@ from pointsbank.domain.authority import require_community, require_role
 from pointsbank.domain.common import Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.resident import Resident
-from pointsbank.domain.year import CommunityYear, check_year, require_open
+from pointsbank.domain.year import FIRST_YEAR, CommunityYear, check_year, require_open
 
 if TYPE_CHECKING:
     from pointsbank.application import Command, Decision, Outcome, PointsBank
@@ -46,6 +46,16 @@ def require_year_open(bank: PointsBank, community_id: UUID, occurred_on: date) -
     """Refuse an award, deduction or correction dated in a closed year of the community."""
     year = bank.find(CommunityYear, CommunityYear.id_for(community_id, occurred_on.year))
     require_open(year, occurred_on)
+
+
+def require_years_open_from(
+    bank: PointsBank, community_id: UUID, effective_on: date, today: date
+) -> None:
+    """A membership change moves a resident's household points in every year from its
+    effective date on: refuse it while any of those years is closed."""
+    for year in range(max(effective_on.year, FIRST_YEAR), today.year + 1):
+        book = bank.find(CommunityYear, CommunityYear.id_for(community_id, year))
+        require_open(book, effective_on, "membership changes")
 
 
 def require_year_open_for(bank: PointsBank, resident: Resident, corrects_version: int) -> None:
