@@ -61,9 +61,7 @@ def project(
                 for projection in projections:
                     projection.apply(cur, event, notification.id)
         start = batch[-1].id + 1
-    db.execute(
-        "UPDATE projection_tracking SET position = ? WHERE name = ?", (stop, TRACKING_NAME)
-    )
+    db.execute("UPDATE projection_tracking SET position = ? WHERE name = ?", (stop, TRACKING_NAME))
 
 
 def reproduce(

@@ -40,7 +40,7 @@ def require_disinterested(
     if actor.resident_id is None:
         return
     if actor.resident_id == beneficiary.id:
-        raise Forbidden("不能为本人记分或审批 / you may not act on your own points")
+        raise Forbidden("不能为本人记分或审批 / you may not act on points for yourself")
     if own is not None and own.households(occurred_on) & beneficiary.households(occurred_on):
         raise Forbidden(
             "不能为本户成员记分或审批 / you may not act on the points of your own household"
