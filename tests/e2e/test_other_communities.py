@@ -140,7 +140,8 @@ def test_another_communitys_record_answers_exactly_as_an_unknown_id(street: Stre
 
 def upload(street: Street, resident: str) -> Response:
     out = io.StringIO()
-    rows = [["居民", "规则", "日期", "数量", "分钟", "备注"], [resident, "VOL", "2026-11-01", 1]]
+    rows: list[list[Any]] = [["居民", "规则", "日期", "数量", "分钟", "备注"]]
+    rows.append([resident, "VOL", "2026-11-01", 1])
     csv.writer(out).writerows(rows)
     headers = {
         "Authorization": f"Bearer {street.tokens['staff_a']}",
