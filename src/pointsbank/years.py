@@ -10,6 +10,9 @@ to that position, and reproducing the ranking replays the log up to that positio
 after it. An entry dated in the year that lands after the freeze (at most one in-flight
 decision per writer) is never folded silently into the published ranking: the year's status
 reports it as a late entry, and an administrator may reopen and staff close again to include it.
+Whatever lands after the freeze and changes the year's figures (a late entry, or a membership
+change decided before the close) also makes the year's verification fail, since it replays
+the whole log as well as the frozen prefix.
 """
 
 from __future__ import annotations

@@ -120,3 +120,12 @@ def test_the_rule_as_it_is_at_approval_decides_disqualification(
     assert isinstance(requested, Resident.ApprovalRequested)
     assert isinstance(granted, Resident.ApprovalGranted)
     assert granted.disqualifies is at_approval
+
+
+def test_a_resident_restored_without_history_knows_its_current_household() -> None:
+    resident = given_resident((HOME, "2026-03-01", None))
+    del resident.__dict__["membership_history"]  # as restored from an older snapshot
+    assert resident.households(date(2026, 3, 1)) == {HOME.id}
+    assert resident.memberships() == [
+        {"household_id": str(HOME.id), "joined_on": "2026-03-01", "left_on": None}
+    ]

@@ -1,8 +1,9 @@
 """A community's year (社区年度): closed once its ranking is published, reopened only by an admin.
 
 While a year is closed, no award, deduction or correction dated in it is accepted for a
-resident of that community; the frozen ranking is recorded with its digest and the log
-position it was computed at, so it can be reproduced exactly from the log.
+resident of that community, nor a household membership change effective in or before it; the
+frozen ranking is recorded with its digest and the log position it was computed at, so it can
+be reproduced exactly from the log.
 """
 
 from __future__ import annotations
