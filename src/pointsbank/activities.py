@@ -59,6 +59,8 @@ class Activities:
         self, cmd: Command, activity_id: UUID, resident_id: UUID, minutes: int | None
     ) -> Outcome:
         def act(activity: Activity, resident: Resident) -> None:
+            # Attendance is what the close awards: vouching for one's own household is refused.
+            self.bank.beneficiary(cmd, resident.id, activity.held_on)
             rule = self.bank.rule(activity.rule_code)
             rule.quantity_for(resident.community_id, 1, minutes)
             activity.record_attendance(resident.id, minutes, cmd.ctx)

@@ -115,7 +115,7 @@ def test_every_command_judges_the_household_as_it_was_on_the_entry_date(street: 
     assert street.balance(spouse) == 20
 
 
-def test_closing_an_activity_does_not_award_the_closers_household_of_that_day(
+def test_an_activity_neither_records_nor_awards_the_household_of_that_day(
     street: Street,
 ) -> None:
     _, spouse, house = family(street)
@@ -131,6 +131,8 @@ def test_closing_an_activity_does_not_award_the_closers_household_of_that_day(
         street.ok("POST", f"/activities/{activity}/attendance", "staff_a", attended)
     street.ok("POST", f"/households/{house}/members/{spouse}/leave", "staff_a",
               {"left_on": "2026-06-01"})  # fmt: skip
+    attended = f"/activities/{activity}/attendance"
+    assert_forbidden(street.call("POST", attended, "staff_me", {"resident_id": spouse}))
     closed = street.ok("POST", f"/activities/{activity}/close", "staff_me")
     assert set(closed["awarded"]) == {other} and "own household" in closed["refused"][spouse]
     assert (street.balance(spouse), street.balance(other)) == (0, 10)
