@@ -131,8 +131,8 @@ def test_an_activity_neither_records_nor_awards_the_household_of_that_day(
         street.ok("POST", f"/activities/{activity}/attendance", "staff_a", attended)
     street.ok("POST", f"/households/{house}/members/{spouse}/leave", "staff_a",
               {"left_on": "2026-06-01"})  # fmt: skip
-    attended = f"/activities/{activity}/attendance"
-    assert_forbidden(street.call("POST", attended, "staff_me", {"resident_id": spouse}))
+    attendance = f"/activities/{activity}/attendance"
+    assert_forbidden(street.call("POST", attendance, "staff_me", {"resident_id": spouse}))
     closed = street.ok("POST", f"/activities/{activity}/close", "staff_me")
     assert set(closed["awarded"]) == {other} and "own household" in closed["refused"][spouse]
     assert (street.balance(spouse), street.balance(other)) == (0, 10)
