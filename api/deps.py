@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict
 
 from api.problems import ApiProblem
 from api.services import Services
-from pointsbank.application import Command, Outcome
-from pointsbank.domain.common import Actor, Context, NotFound, Role
+from pointsbank.application import Command, Outcome, unknown
+from pointsbank.domain.authority import can_see
+from pointsbank.domain.common import Actor, Context
 
 MAX_KEY_LENGTH = 200
 
@@ -55,9 +56,9 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 def visible(actor: Actor, row: dict[str, Any] | None, what: str, key: UUID) -> dict[str, Any]:
     """Staff and clerks see only their own community (and street-wide rows, whose community is
     null); to them everything else does not exist."""
-    own = actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
-    if row is None or (own is not None and row["community_id"] not in (None, str(own))):
-        raise NotFound(f"unknown {what} {key}", **{f"{what}_id": str(key)})
+    community = row and row["community_id"]
+    if row is None or not can_see(actor, UUID(str(community)) if community else None):
+        raise unknown(what, key)
     return row
 
 

@@ -85,9 +85,8 @@ class Imports:
         refusals: list[dict[str, Any]] = []
         for line in lines:
             try:
-                resident = residents.get(line.resident_id) or self.bank.beneficiary(
-                    cmd, line.resident_id
-                )
+                resident = self.bank.beneficiary(cmd, line.resident_id, line.occurred_on)
+                resident = residents.get(resident.id, resident)
                 require_year_open(self.bank, resident.community_id, line.occurred_on)
                 rule = rules.get(line.rule_code) or self.bank.rule(line.rule_code)
                 rules[rule.code] = rule
