@@ -197,7 +197,9 @@ def _community(text: str) -> UUID:
 
 
 @audit_app.command("verify-export")
-def verify_export_file(file: Path, public_key: PublicKey = None, unsigned: Unsigned = False) -> None:
+def verify_export_file(
+    file: Path, public_key: PublicKey = None, unsigned: Unsigned = False
+) -> None:
     """Check an export offline, with no database."""
     with file.open(encoding="utf-8") as lines:
         check = verify_export(lines, trusted_key(Settings(), public_key))

@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+import psycopg.errors
+import psycopg.sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 Row = dict[str, Any]
+COMPACT_LOCK_TIMEOUT = "5s"
 
 
 class Cursor(Protocol):
@@ -52,6 +55,11 @@ class Database:
         with self.transaction() as cur:
             cur.execute(sql, params)
             return cur.rowcount
+
+    def compact(self, table: str) -> bool:
+        """Make rows deleted or overwritten in `table` unrecoverable from the database files;
+        False when it could not finish now (then run it again)."""
+        raise NotImplementedError
 
     def close(self) -> None:
         pass
@@ -94,6 +102,24 @@ class PostgresDatabase(Database):
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             yield _PgCursor(cur)
 
+    def compact(self, table: str) -> bool:
+        """VACUUM FULL writes the live rows to new files and drops the old ones (an UPDATE
+        leaves the old row version in place). It locks the table, so it gives up rather than
+        queue every reader behind a long transaction."""
+        with self.pool.connection() as conn:
+            conn.autocommit = True
+            try:
+                conn.execute(f"SET lock_timeout = '{COMPACT_LOCK_TIMEOUT}'")
+                conn.execute(
+                    psycopg.sql.SQL("VACUUM FULL {}").format(psycopg.sql.Identifier(table))
+                )
+            except psycopg.errors.LockNotAvailable:
+                return False
+            finally:
+                conn.execute("RESET lock_timeout")
+                conn.autocommit = False
+        return True
+
     def close(self) -> None:
         self.pool.close()
 
@@ -114,6 +140,8 @@ class SQLiteDatabase(Database):
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            # Deleted and overwritten content is zeroed, not left in free space (erasure).
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
         return conn
 
@@ -131,6 +159,12 @@ class SQLiteDatabase(Database):
             conn.commit()
         finally:
             cur.close()
+
+    def compact(self, table: str) -> bool:
+        """With secure_delete the database pages hold no erased bytes; their old images live
+        on in the write-ahead log until a checkpoint copies it back and truncates it."""
+        busy, _, _ = self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
 
 
 def open_database(url: str) -> Database:
