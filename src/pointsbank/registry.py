@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from pointsbank.db import Database
+from pointsbank.db import COMPACT_WAIT_SECONDS, Database
 
 log = logging.getLogger("pointsbank.registry")
 
@@ -63,9 +63,9 @@ class PersonalDataRegistry:
         )
         return erased == 1
 
-    def compact(self) -> bool:
+    def compact(self, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """Rid the database files of erased data; False when it must be run again later."""
-        done = self.db.compact("personal_data")
+        done = self.db.compact("personal_data", wait)
         if not done:
             log.warning("erased personal data is still on disk: run `pointsbank erase-compact`")
         return done

@@ -4,7 +4,10 @@ the ledger stays whole and verifiable."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -109,3 +112,35 @@ def test_the_erasure_step_can_be_rerun_from_the_command_line(
     done = CliRunner().invoke(cli, ["erase-compact"])
     assert done.exit_code == 0 and "gone from the database files" in done.output, done.output
     assert _found(_store_files(services, request)) == {}
+
+
+def test_a_reader_open_across_the_erasure_delays_the_step_without_failing_it(
+    client: TestClient, services: Services, request: pytest.FixtureRequest
+) -> None:
+    street = build_street(client, services)
+    resident = street.enrol(name=NAME, phone=PHONE)
+    with _open_snapshot(services.settings.database_url):
+        erased = street.call("DELETE", f"/residents/{resident}/personal-data", "admin")
+        assert erased.status_code == 200, erased.text  # recorded, so never reported as failed
+        assert not services.registry.compact(wait=0.2)  # the old row is still visible to the reader
+    assert NAME in _found(_store_files(services, request))
+    assert services.registry.compact()
+    assert _found(_store_files(services, request)) == {}
+
+
+@contextmanager
+def _open_snapshot(url: str) -> Iterator[None]:
+    """Another session in the middle of a long read that began before the erasure."""
+    if url.startswith("sqlite:///"):
+        lite = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        lite.execute("BEGIN")
+        lite.execute("SELECT count(*) FROM residents").fetchone()
+        yield
+        lite.rollback()
+        lite.close()
+        return
+    with psycopg.connect(url) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        conn.execute("SELECT count(*) FROM residents").fetchone()
+        yield
+        conn.rollback()
