@@ -82,6 +82,11 @@ class PostgresServer:
         self.url = self._url_for("postgres")
         self._stopped = False
 
+    @property
+    def data_dir(self) -> Path:
+        """The cluster's data directory (tests read relation files from it)."""
+        return self._datadir
+
     def _url_for(self, dbname: str) -> str:
         return f"postgresql://{_PG_USER}@127.0.0.1:{self.port}/{dbname}"
 

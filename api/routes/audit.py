@@ -22,7 +22,7 @@ from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, DomainError, NotFound, Role
 from projections.audit_queries import AsOf
-from projections.chain import stored_digests
+from projections.chain import chained_after, stored_digests
 from projections.export import export_lines
 from projections.rankings import Scope
 from projections.replay import replay as run_replay
@@ -52,10 +52,19 @@ AsOfDep = Annotated[AsOf, Depends(as_of)]
 
 @router.get("/verify")
 def verify(services: ServicesDep) -> dict[str, Any]:
-    """Recompute the hash chain from the events; check the stored chain and signed digests."""
+    """Recompute the hash chain from the events; check the stored chain and signed digests.
+
+    `ok` holds only when the chain is intact and anchored by a digest signed with the street's
+    published key; `chain_ok` alone means the records agree with their chain, nothing more."""
     result = verify_all(services)
     return {
-        "ok": result.ok,
+        "ok": result.verified,
+        "chain_ok": result.ok,
+        "signatures": result.signatures,
+        "trusted_key": result.trusted_key,
+        "trust_problem": result.trust_problem,
+        "anchored_position": result.anchored_position,
+        "unanchored": chained_after(services.db, result.anchored_position),
         "failed_position": result.failed_position,
         "failure": result.failure,
         "checked": result.checked,
