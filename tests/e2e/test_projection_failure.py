@@ -17,7 +17,7 @@ from api.services import PROJECTIONS, Services
 from pointsbank.db import Cursor
 from pointsbank.domain.resident import Resident
 from pointsbank.settings import Settings
-from projections.projector import ProjectionFailed, Projection, Projector
+from projections.projector import Projection, ProjectionFailed, Projector
 from tests.street import Street, build_street
 
 AWARD = {"rule_code": "VOL", "occurred_on": "2026-11-01", "quantity": 1}
@@ -67,7 +67,7 @@ def test_a_failing_projection_is_loud_and_never_fails_a_recorded_write(
     assert written.status_code == 201, written.text
     assert written.json()["balance"] == 10
     assert written.headers["Read-Models-Lagging"] == "true"
-    failing = services.bank.recorder.max_notification_id()
+    failing = services.bank.recorder.max_notification_id() or 0
     later = street.call("POST", f"/residents/{healthy}/awards", "staff_a", AWARD)
     assert later.status_code == 201, later.text
 

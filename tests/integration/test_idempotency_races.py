@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from uuid import UUID
 
 import pytest
@@ -28,7 +29,7 @@ from tests.integration.test_ledger import ADMIN, TODAY, setup_street
 from tests.pgserver import PostgresServer
 
 COPIES = 16
-ROUNDS = 4  # each race is short; a few rounds make a lost race show on the first run
+ROUNDS = 6  # each race is short; a few rounds make a lost race show on the first run
 Answer = tuple[int, str]
 
 
@@ -41,7 +42,7 @@ def answer(call: Callable[[], Outcome]) -> Answer:
     return outcome.status, json.dumps(outcome.body, sort_keys=True)
 
 
-def race(calls: list[Callable[[], Outcome]]) -> list[Answer]:
+def race(calls: Sequence[Callable[[], Outcome]]) -> list[Answer]:
     """Start every call at the same moment, each on its own thread."""
     start = threading.Barrier(len(calls))
 
@@ -83,17 +84,22 @@ def test_copies_of_a_redemption_at_the_limit_all_get_the_first_answer(
 ) -> None:
     stock, points = (1, 100) if limit == "last-item-in-stock" else (100, 10)
     apps = [shop.services, rival]
-    for round_ in range(ROUNDS):
+
+    def play(round_: int) -> None:
         goods, resident = shop.goods("油", price=10, stock=stock), shop.resident(points)
-
-        def copy(i: int) -> Callable[[], Outcome]:
-            cmd = command(CLERK, key=f"basket-{round_}", fingerprint="same-body")
-            return lambda: apps[i % 2].counter.redeem(cmd, resident, [(goods, 1)])
-
-        answers = race([copy(i) for i in range(COPIES)])
+        cmd = command(CLERK, key=f"basket-{round_}", fingerprint="same-body")
+        answers = race(
+            [
+                partial(apps[i % 2].counter.redeem, cmd, resident, [(goods, 1)])
+                for i in range(COPIES)
+            ]
+        )
         assert len(set(answers)) == 1, answers
         assert answers[0][0] == 201
         assert (shop.stock(goods), shop.balance(resident)) == (stock - 1, points - 10)
+
+    for round_ in range(ROUNDS):
+        play(round_)
     assert redemptions(shop.services) == ROUNDS
 
 
@@ -105,37 +111,46 @@ def test_copies_of_an_award_taking_the_last_room_under_a_cap_all_get_the_first_a
         command(ADMIN), "CAP", "限额", Category.CIVIC, 5, Terms(cap_day=10)
     )
     apps = [shop.services, rival]
-    for round_ in range(ROUNDS):
+
+    def play(round_: int) -> None:
         resident = shop.resident(0)
         bank.award(command(staff), resident, "CAP", 1, TODAY, "")
-
-        def copy(i: int) -> Callable[[], Outcome]:
-            cmd = command(staff, key=f"last-room-{round_}", fingerprint="same-body")
-            return lambda: apps[i % 2].bank.award(cmd, resident, "CAP", 1, TODAY, "")
-
-        answers = race([copy(i) for i in range(COPIES)])
+        cmd = command(staff, key=f"last-room-{round_}", fingerprint="same-body")
+        answers = race(
+            [
+                partial(apps[i % 2].bank.award, cmd, resident, "CAP", 1, TODAY, "")
+                for i in range(COPIES)
+            ]
+        )
         assert len(set(answers)) == 1, answers
         assert answers[0][0] == 201
         assert awards(shop.services, resident) == 2 and shop.balance(resident) == 10
+
+    for round_ in range(ROUNDS):
+        play(round_)
 
 
 def test_one_key_with_two_different_requests_at_once_executes_one_and_refuses_the_other(
     shop: Shop, rival: Services
 ) -> None:
     apps = [shop.services, rival]
-    for round_ in range(ROUNDS):
+
+    def play(round_: int) -> None:
         goods = shop.goods("油", price=10, stock=1)
         residents = {"first": shop.resident(10), "second": shop.resident(10)}
-
-        def copy(i: int) -> Callable[[], Outcome]:
-            body = "first" if i % 4 < 2 else "second"
-            cmd = command(CLERK, key=f"shared-{round_}", fingerprint=body)
-            return lambda: apps[i % 2].counter.redeem(cmd, residents[body], [(goods, 1)])
-
-        answers = race([copy(i) for i in range(COPIES)])
+        bodies = ["first" if i % 4 < 2 else "second" for i in range(COPIES)]
+        calls = [
+            partial(
+                apps[i % 2].counter.redeem,
+                command(CLERK, key=f"shared-{round_}", fingerprint=body),
+                residents[body],
+                [(goods, 1)],
+            )
+            for i, body in enumerate(bodies)
+        ]
+        answers = race(calls)
         by_body = {
-            body: {a for i, a in enumerate(answers) if (i % 4 < 2) == (body == "first")}
-            for body in residents
+            b: {a for a, body in zip(answers, bodies, strict=True) if body == b} for b in residents
         }
         executed = [body for body, seen in by_body.items() if next(iter(seen))[0] == 201]
         assert len(executed) == 1, answers
@@ -143,6 +158,9 @@ def test_one_key_with_two_different_requests_at_once_executes_one_and_refuses_th
         assert len(by_body[executed[0]]) == 1, answers
         assert by_body[refused] == {(422, "idempotency-key-reused")}, answers
         assert shop.stock(goods) == 0
+
+    for round_ in range(ROUNDS):
+        play(round_)
     assert redemptions(shop.services) == ROUNDS
 
 
@@ -162,9 +180,8 @@ def test_expected_races_leave_no_error_in_the_postgresql_log(
     pg_server: PostgresServer, pg_pair: tuple[Services, Services], keys: str
 ) -> None:
     shop = Shop(pg_pair[0], setup_street(pg_pair[0]))
-    goods, resident = shop.goods("油", price=1, stock=1 if keys == "one-key" else COPIES), (
-        shop.resident(100)
-    )
+    goods = shop.goods("油", price=1, stock=1 if keys == "one-key" else COPIES)
+    resident = shop.resident(100)
     log_before = pg_server.log_path.stat().st_size
 
     def copy(i: int) -> Callable[[], Outcome]:
