@@ -41,7 +41,8 @@ def run(label: str, url: str, awards: int) -> None:
         spread = per_second(services, residents, awards)
         contended = per_second(services, residents[:1], awards)
         print(
-            f"{label:10} awards/s, 8 threads: 64 residents {spread:6.0f} | one resident {contended:6.0f}"
+            f"{label:10} awards/s, 8 threads: 64 residents {spread:6.0f} | "
+            f"one resident {contended:6.0f}"
         )
     finally:
         services.close()
