@@ -15,17 +15,19 @@ from functools import partial
 from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from api.services import Services, open_services
 from pointsbank.application import Outcome
 from pointsbank.domain.common import DomainError
+from pointsbank.domain.idempotency import IdempotencyRecord
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Category
 from pointsbank.domain.terms import Terms
 from pointsbank.settings import Settings
-from tests.conftest import stored_events
+from tests.conftest import event_count, stored_events
 from tests.integration.test_counter import CLERK, Shop, command
-from tests.integration.test_ledger import ADMIN, TODAY, setup_street
+from tests.integration.test_ledger import ADMIN, TODAY, enrol, setup_street
 from tests.pgserver import PostgresServer
 
 COPIES = 16
@@ -162,6 +164,23 @@ def test_one_key_with_two_different_requests_at_once_executes_one_and_refuses_th
     for round_ in range(ROUNDS):
         play(round_)
     assert redemptions(shop.services) == ROUNDS
+
+
+def test_a_save_that_loses_a_race_writes_none_of_its_events(services: Services) -> None:
+    """The idempotency record and the events it guards commit together or not at all."""
+    staff = setup_street(services)
+    bank, ctx = services.bank, command(staff).ctx
+    resident = enrol(services, staff)
+    mine, rivals = (bank.get(Resident, resident, "resident") for _ in range(2))
+    rivals.award(bank.rule("VOL"), 10, TODAY, "", ctx)
+    bank.save(rivals)
+    mine.award(bank.rule("VOL"), 10, TODAY, "", ctx)
+    record = IdempotencyRecord.record(staff.user_id, "lost-race", "f", 201, {}, ctx)
+    before = event_count(services)
+    with pytest.raises(IntegrityError):
+        bank.save(record, mine)
+    assert event_count(services) == before
+    assert bank.find(IdempotencyRecord, record.id) is None
 
 
 @pytest.fixture
