@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from pointsbank.domain.authority import can_see
 from pointsbank.domain.common import Actor, Context
 
 MAX_KEY_LENGTH = 200
+log = logging.getLogger("pointsbank.api")
 
 
 class Body(BaseModel):
@@ -89,8 +91,19 @@ class Commander:
         )
 
     def respond(self, outcome: Outcome) -> JSONResponse:
-        self.services.projected(outcome.position)
+        """The command's own result; once recorded, nothing after can turn it into an error."""
         headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+        try:
+            self.services.projected(outcome.position)
+        except Exception as exc:  # the change is recorded: report it, and say reads may lag
+            log.warning(
+                "%s %s recorded at event %s, read models lag: %s",
+                self.request.method,
+                self.request.url.path,
+                outcome.position,
+                exc,
+            )
+            headers["Read-Models-Lagging"] = "true"
         return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)
 
 

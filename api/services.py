@@ -12,6 +12,7 @@ from pointsbank.accounts import Accounts
 from pointsbank.application import PointsBank
 from pointsbank.counter import Counter
 from pointsbank.db import Database, open_database
+from pointsbank.domain.common import DomainError
 from pointsbank.earning import Earning
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
@@ -26,13 +27,20 @@ from projections.counter_queries import CounterQueries
 from projections.earning import earning
 from projections.ledger import ledger
 from projections.migrate import migrate
-from projections.projector import Projection, Projector
+from projections.projector import Projection, ProjectionFailed, Projector
 from projections.queries import Queries
 from projections.rankings import Rankings, freeze
 from projections.statements import AnnualStatements
 
 log = logging.getLogger("pointsbank.projector")
 PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity)
+
+
+class ReadModelsBehind(DomainError):
+    """The read models cannot show a recorded change yet; the change itself stands."""
+
+    status = 503
+    code = "read-models-behind"
 
 
 @dataclass
@@ -62,13 +70,19 @@ class Services:
         return datetime.now(UTC)
 
     def projected(self, position: int | None) -> None:
-        """Read-your-writes: return once `position` is visible in the read models."""
+        """Read-your-writes: return once `position` is visible in the read models.
+
+        Raises ReadModelsBehind when they cannot get there (a failing projection, a timeout)."""
         if position is None:
             return
         if self.settings.inprocess_projector:
-            self.projector.catch_up(until=position)
-        else:
-            self.projector.wait_for(position)
+            try:
+                self.projector.catch_up(until=position)
+            except ProjectionFailed as failed:
+                at = failed.failure.position
+                raise ReadModelsBehind(str(failed), failed_position=at) from None
+        elif not self.projector.wait_for(position):
+            raise ReadModelsBehind(f"event {position} was not projected in time")
 
     @property
     def rankings(self) -> Rankings:
@@ -104,6 +118,9 @@ class Services:
             try:
                 self.projector.catch_up()
                 self.chain.catch_up()
+            except ProjectionFailed:
+                # The projector has said why, once; readiness reports it until it projects.
+                stop.wait(5 * self.settings.projector_poll_seconds)
             except Exception:
                 # Keep following: a store hiccup must not silently end the read models' updates.
                 log.exception("projecting failed; retrying")

@@ -6,6 +6,7 @@ events it guards; a version conflict reloads and decides again (never replays ol
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from pointsbank.domain.household import Household
 from pointsbank.domain.idempotency import IdempotencyRecord, KeyReused
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Category, Rule
+from pointsbank.keylocks import KeyLocks
 from pointsbank.registry import PersonalData, PersonalDataRegistry
 from pointsbank.years import require_year_open, require_year_open_for, require_years_open_from
 
@@ -39,6 +41,7 @@ A = TypeVar("A", bound=Aggregate)
 RESIDENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/resident")
 HOUSEHOLD_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/household")
 MAX_ATTEMPTS = 30
+log = logging.getLogger("pointsbank.commands")
 
 
 class Busy(DomainError):
@@ -84,6 +87,7 @@ class PointsBank(Application[UUID]):
     def __init__(self, env: dict[str, str], registry: PersonalDataRegistry) -> None:
         super().__init__(env)
         self.registry = registry
+        self._key_locks = KeyLocks()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -99,24 +103,58 @@ class PointsBank(Application[UUID]):
     ) -> Outcome:
         """Decide and save under `cmd.key`; a retry of the same request returns the first result."""
         key_id = IdempotencyRecord.id_for(cmd.ctx.actor.user_id, cmd.key)
-        for attempt in range(MAX_ATTEMPTS):
-            first = self.find(IdempotencyRecord, key_id)
-            if first is not None:
-                status, body = first.replay(cmd.fingerprint)
-                return Outcome(status, body, None, replayed=True)
-            aggregates, status, body = decide()
-            record = IdempotencyRecord.record(
-                cmd.ctx.actor.user_id, cmd.key, cmd.fingerprint, status, body, cmd.ctx
-            )
-            if before_save is not None:
-                before_save()
-            try:
-                recordings = self.save(record, *aggregates)
-            except IntegrityError:
+        # Copies of one request in this process take turns, so only the first of them decides;
+        # copies in other processes are answered by the re-checks in `_attempt`.
+        with self._key_locks.hold(key_id):
+            for attempt in range(MAX_ATTEMPTS):
+                outcome = self._attempt(cmd, key_id, decide, before_save)
+                if outcome is not None:
+                    return outcome
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-                continue
-            return Outcome(status, body, recordings[-1].notification.id)
         raise Busy("the ledger is busy with concurrent changes; please retry")
+
+    def _attempt(
+        self,
+        cmd: Command,
+        key_id: UUID,
+        decide: Callable[[], Decision],
+        before_save: Callable[[], None] | None,
+    ) -> Outcome | None:
+        """Load, decide and save once; None when a rival's write came first."""
+        if (first := self._replay(cmd, key_id)) is not None:
+            return first
+        try:
+            aggregates, status, body = decide()
+        except DomainError:
+            # Refused by a state a copy of this request may have just made: answer as it did.
+            if (first := self._replay(cmd, key_id)) is not None:
+                return first
+            raise
+        record = IdempotencyRecord.record(
+            cmd.ctx.actor.user_id, cmd.key, cmd.fingerprint, status, body, cmd.ctx
+        )
+        if before_save is not None:
+            before_save()
+        try:
+            recordings = self.save(record, *aggregates)
+        except IntegrityError:
+            return None  # decide again against the rival's write, or replay the copy that won
+        except Exception:
+            # The events commit before the library takes snapshots: a failure after that
+            # must not report a recorded command as failed.
+            if (first := self._replay(cmd, key_id)) is None:
+                raise
+            log.exception("command under key %r recorded, then saving failed", cmd.key)
+            return first
+        return Outcome(status, body, recordings[-1].notification.id)
+
+    def _replay(self, cmd: Command, key_id: UUID) -> Outcome | None:
+        """The first result recorded under this key, if any (refused if the request differs)."""
+        first = self.find(IdempotencyRecord, key_id)
+        if first is None:
+            return None
+        status, body = first.replay(cmd.fingerprint)
+        return Outcome(status, body, None, replayed=True)
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         try:
