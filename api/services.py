@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
@@ -115,17 +116,22 @@ class Services:
     def follow_log(self, stop: threading.Event) -> None:
         """Keep the read models and the audit hash chain current until `stop` is set."""
         while not stop.is_set():
-            try:
-                self.projector.catch_up()
-                self.chain.catch_up()
-            except ProjectionFailed:
-                # The projector has said why, once; readiness reports it until it projects.
-                stop.wait(5 * self.settings.projector_poll_seconds)
-            except Exception:
-                # Keep following: a store hiccup must not silently end the read models' updates.
-                log.exception("projecting failed; retrying")
-                stop.wait(5 * self.settings.projector_poll_seconds)
-            stop.wait(self.settings.projector_poll_seconds)
+            # Each follower on its own: a stuck projection must not hold the evidence back.
+            stalled = [self._follow(follower.catch_up) for follower in (self.projector, self.chain)]
+            stop.wait(self.settings.projector_poll_seconds * (5 if any(stalled) else 1))
+
+    @staticmethod
+    def _follow(catch_up: Callable[[], object]) -> bool:
+        """Run one follower's catch-up; True when it failed and should back off."""
+        try:
+            catch_up()
+        except ProjectionFailed:
+            return True  # the projector has said why, once; readiness reports it
+        except Exception:
+            # Keep following: a store hiccup must not silently end the updates.
+            log.exception("following the log failed; retrying")
+            return True
+        return False
 
     def close(self) -> None:
         self._stop.set()

@@ -83,6 +83,11 @@ def test_a_failing_projection_is_loud_and_never_fails_a_recorded_write(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1, errors
     assert str(failing) in errors[0] and "cannot project an award" in errors[0]
+    end = services.bank.recorder.max_notification_id() or 0
+    deadline = time.monotonic() + 15
+    while services.chain.position() < end and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert services.chain.position() == end  # the evidence keeps up while the views are stuck
 
     fault.resident = None
     caught_up = wait_until_ready(street)
