@@ -89,10 +89,8 @@ def _deduct(s: Street, p: dict[str, str], text: str) -> Response:
 
 
 def _pending_reason(s: Street, body: dict[str, Any]) -> str:
-    pending = s.ok("GET", "/approvals", "staff_a")
-    return next(
-        str(e["reason"]) for e in pending if e["request_version"] == body["version"]
-    )  # fmt: skip
+    pending: list[dict[str, Any]] = s.call("GET", "/approvals", "staff_a").json()
+    return next(str(e["reason"]) for e in pending if e["request_version"] == body["version"])
 
 
 def _rule(s: Street, p: dict[str, str], text: str) -> Response:
