@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import Annotated, Any
 
@@ -56,6 +56,7 @@ Note = Annotated[str, Policy(inputs.NOTE, required=False)]
 Reason = Annotated[str, Policy(inputs.NOTE)]
 SearchText = Annotated[str, Policy(inputs.PERSON_NAME)]
 Day = Annotated[date, BeforeValidator(inputs.parse_day)]
+Moment = Annotated[datetime, BeforeValidator(inputs.parse_moment)]
 Flag = Annotated[bool, Strict()]  # true or false, never "yes" or 1
 Points = Annotated[int, Whole(1, MAX_POINTS_PER_EVENT)]
 Version = Annotated[int, Whole(1, MAX_VERSION)]

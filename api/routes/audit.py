@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auditing import verify_all
 from api.deps import ActorDep, ServicesDep
-from api.fields import Day, Name
+from api.fields import Day, Moment, Name
 from api.fields import Position as LogPosition
 from api.problems import TITLES, problem
 from api.services import PROJECTIONS
@@ -40,7 +40,7 @@ def auditor(actor: ActorDep) -> Actor:
 
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)])
 Position = Annotated[int | None, Query(ge=0, le=2**62, description="as of this log position")]
-At = Annotated[datetime | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
+At = Annotated[Moment | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
 
 
 def as_of(position: Position = None, at: At = None) -> AsOf:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
 
@@ -114,6 +114,23 @@ def parse_day(value: object) -> date:
     except ValueError:
         raise InputRefused(f"没有这一天 / {text} is not a calendar date") from None
     return check_day(day)
+
+
+def parse_moment(value: object) -> datetime:
+    """A moment from ISO 8601 text only ("2026-11-01T08:00:00+08:00"), its day in range."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and ISO_DAY.match(value.strip()):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InputRefused(f"无法识别的时间 / not a moment: {value[:SHOWN]!r}") from None
+    else:
+        raise InputRefused(
+            "时间应写作 ISO 8601 文本 / a moment is text like 2026-11-01T08:00:00+08:00"
+        )
+    check_day(moment.date())
+    return moment
 
 
 def check_day(day: date) -> date:

@@ -231,6 +231,8 @@ def test_unknown_fields_are_refused_also_in_nested_objects(
         ("auditor", "/audit/actors/x/activity?since=0001-01-01&until=2026-12-31"),
         ("auditor", "/audit/actors/x/activity?since=2026-01-01&until=9999-12-31"),
         ("auditor", "/audit/actors/x%00/activity?since=2026-01-01&until=2026-12-31"),
+        ("auditor", "/audit/rankings?year=2026&at=0"),
+        ("auditor", "/audit/rankings?year=2026&at=9999-12-31T23:59:59-23:59"),
         ("staff_a", f"/residents/{uuid.UUID(int=1)}/statement?offset={2**63}"),
         ("staff_a", "/residents?q=%00"),
         ("staff_a", "/rules/VOL%00"),
