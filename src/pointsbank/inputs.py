@@ -69,10 +69,11 @@ def clean_text(value: object, kind: TextKind, *, required: bool = True) -> str:
     text = text.strip()
     for index, char in enumerate(text):
         if forbidden(char, multiline=kind.multiline):
-            where = "" if kind.multiline else " (single-line field)"
+            what = "a control character" if unicodedata.category(char) == "Cc" else "not text"
+            where = "" if kind.multiline else " in a single-line field"
             raise InputRefused(
-                f"第 {index + 1} 个字符 U+{ord(char):04X} 是控制字符，不能使用 / "
-                f"character {index + 1} is U+{ord(char):04X}, a control character{where}"
+                f"第 {index + 1} 个字符 U+{ord(char):04X} 不能使用 / "
+                f"character {index + 1} is U+{ord(char):04X}, {what}{where}"
             )
     if required and not text:
         raise InputRefused("不能为空 / must not be empty")
