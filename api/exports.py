@@ -17,15 +17,17 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from pointsbank.inputs import scrub
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 CHUNK_ROWS = 1000
 CHUNK_BYTES = 64 * 1024

@@ -17,7 +17,6 @@ import annotated_types as at
 from pydantic import BeforeValidator, Strict, StringConstraints
 
 from pointsbank import inputs
-from pointsbank.domain.common import MAX_POINTS_PER_EVENT
 from pointsbank.inputs import MAX_POSITION, MAX_VERSION, TextKind
 
 
@@ -58,7 +57,6 @@ SearchText = Annotated[str, Policy(inputs.PERSON_NAME)]
 Day = Annotated[date, BeforeValidator(inputs.parse_day)]
 Moment = Annotated[datetime, BeforeValidator(inputs.parse_moment)]
 Flag = Annotated[bool, Strict()]  # true or false, never "yes" or 1
-Points = Annotated[int, Whole(1, MAX_POINTS_PER_EVENT)]
 Version = Annotated[int, Whole(1, MAX_VERSION)]
 # Query and path integers arrive as text; only their range is ours to check.
 Position = Annotated[int, at.Interval(ge=0, le=MAX_POSITION)]

@@ -17,7 +17,6 @@ from pointsbank.domain.common import Actor, DomainError, Role
 from pointsbank.domain.goods import MAX_LINE_QUANTITY, MAX_PRICE, MAX_STOCK
 
 router = APIRouter(tags=["counter"])
-Reason = Note
 Price = Annotated[int, Whole(1, MAX_PRICE)]
 Stock = Annotated[int, Whole(0, MAX_STOCK)]
 
@@ -34,16 +33,16 @@ class NewGoods(Body):
 
 class Restock(Body):
     quantity: Annotated[int, Whole(1, MAX_STOCK)]
-    note: Reason = ""
+    note: Note = ""
 
 
 class PriceChange(Body):
     price: Price
-    reason: Reason = "调价 price change"
+    reason: Note = "调价 price change"
 
 
 class Withdrawal(Body):
-    reason: Reason = "下架 withdrawn"
+    reason: Note = "下架 withdrawn"
 
 
 class BasketLine(Body):
@@ -57,7 +56,7 @@ class Redemption(Body):
 
 
 class Cancellation(Body):
-    reason: Reason = ""
+    reason: Note = ""
 
 
 def _own_community(actor: Actor) -> UUID | None:
