@@ -17,6 +17,7 @@ from pointsbank.digests import UNSIGNED_WARNING, SignedDigest, generate_key
 from pointsbank.domain.common import DomainError
 from pointsbank.domain.community import Community
 from pointsbank.exports import verify_export
+from pointsbank.inputs import CODE, InputRefused, clean_text
 from pointsbank.settings import Settings
 from projections.chain import chained_after
 from projections.export import ExportRefused, export_lines
@@ -170,9 +171,9 @@ def export(
     out: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
 ) -> None:
     """Write events with positions and chain hashes as JSON lines."""
+    community_id = _community(community) if community else None
     settings = Settings()
     services = open_services(settings)
-    community_id = _community(community) if community else None
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
         services.chain.catch_up()
@@ -193,7 +194,11 @@ def _community(text: str) -> UUID:
     try:
         return UUID(text)
     except ValueError:
-        return Community.id_for(text)
+        pass
+    try:
+        return Community.id_for(clean_text(text, CODE))
+    except InputRefused as refused:
+        raise typer.BadParameter(str(refused), param_hint="--community") from None
 
 
 @audit_app.command("verify-export")

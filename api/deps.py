@@ -83,8 +83,12 @@ class Commander:
             ensure_ascii=False,
         )
         at = self.services.now()
+        settings = self.services.settings
         ctx = Context(
-            actor=self.actor, at=at, today=at.astimezone(self.services.settings.zone).date()
+            actor=self.actor,
+            at=at,
+            today=at.astimezone(settings.zone).date(),
+            opened_on=settings.street_opened_on,
         )
         return Command(
             ctx=ctx, key=self.key, fingerprint=hashlib.sha256(canonical.encode()).hexdigest()

@@ -7,7 +7,7 @@ anything anywhere: any request of an auditor's token other than GET/HEAD/OPTIONS
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -17,6 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auditing import verify_all
 from api.deps import ActorDep, ServicesDep
+from api.fields import Day, Moment, Name
+from api.fields import Position as LogPosition
 from api.problems import TITLES, problem
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
@@ -38,7 +40,7 @@ def auditor(actor: ActorDep) -> Actor:
 
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)])
 Position = Annotated[int | None, Query(ge=0, le=2**62, description="as of this log position")]
-At = Annotated[datetime | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
+At = Annotated[Moment | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
 
 
 def as_of(position: Position = None, at: At = None) -> AsOf:
@@ -157,11 +159,11 @@ def rankings_as_of(
 
 @router.get("/actors/{actor_id}/activity")
 def activity(
-    actor_id: str,
+    actor_id: Name,
     services: ServicesDep,
-    since: Annotated[date, Query(description="first day (street's time zone)")],
-    until: Annotated[date, Query(description="last day, inclusive")],
-    after: Annotated[int, Query(ge=0, description="continue after this position")] = 0,
+    since: Annotated[Day, Query(description="first day (street's time zone)")],
+    until: Annotated[Day, Query(description="last day, inclusive")],
+    after: Annotated[LogPosition, Query(description="continue after this position")] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> dict[str, Any]:
     """Everything an actor did between two dates, in log order."""
@@ -175,8 +177,8 @@ def activity(
 @router.get("/export")
 def export(
     services: ServicesDep,
-    start: Annotated[int, Query(ge=1)] = 1,
-    stop: Annotated[int | None, Query(ge=1)] = None,
+    start: Annotated[LogPosition, Query(ge=1)] = 1,
+    stop: Annotated[LogPosition | None, Query(ge=1)] = None,
     community_id: UUID | None = None,
 ) -> StreamingResponse:
     """Events with positions and chain hashes as JSON lines (`pointsbank audit verify-export`)."""

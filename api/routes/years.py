@@ -7,9 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from api.fields import Reason
 from api.routes.annual import community_scope
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
@@ -27,7 +27,7 @@ class Closing(Body):
 
 class Reopening(Body):
     community_id: UUID
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Reason
 
 
 @router.post("/{year}/close", status_code=201)

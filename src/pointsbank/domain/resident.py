@@ -189,7 +189,7 @@ class Resident(Aggregate):
         enrolled_on: date,
         ctx: Context,
     ) -> Resident:
-        check_occurred_on(enrolled_on, ctx.today)
+        check_occurred_on(enrolled_on, ctx, field="enrolled_on")
         return cls._create(
             cls.Enrolled,
             id=resident_id,
@@ -345,7 +345,7 @@ class Resident(Aggregate):
             terms.mode == Mode.PER_HOUR or 0 < quantity <= MAX_QUANTITY,
             DomainError(f"quantity must be between 1 and {MAX_QUANTITY}", field="quantity"),
         )
-        check_occurred_on(occurred_on, ctx.today)
+        check_occurred_on(occurred_on, ctx)
         terms.require_in_force(rule.code, occurred_on)
         points = rule.compute(self.community_id, quantity)
         check_points(points)
@@ -451,7 +451,7 @@ class Resident(Aggregate):
             self.household_id is None,
             DomainError("the resident already belongs to a household; leave it first"),
         )
-        check_occurred_on(joined_on, ctx.today)
+        check_occurred_on(joined_on, ctx, field="joined_on")
         require(
             self.household_left_on is None or joined_on >= self.household_left_on,
             DomainError("joined_on is before the resident left their last household"),
@@ -463,7 +463,7 @@ class Resident(Aggregate):
     def leave_household(self, household_id: UUID, left_on: date, ctx: Context) -> None:
         if self.household_id != household_id:
             raise DomainError("the resident is not a member of this household")
-        check_occurred_on(left_on, ctx.today)
+        check_occurred_on(left_on, ctx, field="left_on")
         assert self.household_since is not None
         require(
             left_on > self.household_since,
