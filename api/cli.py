@@ -14,6 +14,7 @@ from api.audit_cli import audit_app
 from api.services import open_services
 from pointsbank.domain.common import Role
 from pointsbank.domain.community import Community
+from pointsbank.inputs import CODE, NAME, clean_text
 from pointsbank.settings import Settings
 from projections.migrate import migrate as apply_migrations
 
@@ -85,7 +86,8 @@ def token_create(
     """Create an account (or rotate its token) and print the token once."""
     services = open_services(Settings())
     try:
-        community_id = Community.id_for(community) if community else None
+        name = clean_text(name, NAME)
+        community_id = Community.id_for(clean_text(community, CODE)) if community else None
         if community_id is not None and not any(
             c["community_id"] == str(community_id) for c in services.queries.communities()
         ):
@@ -125,6 +127,23 @@ def rebuild() -> None:
     finally:
         services.close()
     typer.echo(f"rebuilt read models up to log position {position}")
+
+
+@app.command("erase-compact")
+def erase_compact() -> None:
+    """Rid the database files of erased personal data; every erasure runs it, rerun it if it
+    reported that it could not finish (PostgreSQL: VACUUM FULL personal_data)."""
+    services = open_services(Settings())
+    try:
+        done = services.registry.compact()
+    finally:
+        services.close()
+    if not done:
+        typer.echo(
+            "数据库忙，未完成 the database is busy: run `pointsbank erase-compact` again", err=True
+        )
+        raise typer.Exit(1)
+    typer.echo("已清除 erased personal data is gone from the database files")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from api import report_views as reports
 from api.deps import ActorDep, ServicesDep, visible
 from api.exports import MEDIA_TYPES, Column, Format, export
+from api.fields import Code
 from api.openapi import files, refusals
 from api.services import Services
 from pointsbank.domain.common import Actor, DomainError, Forbidden, Role
@@ -103,7 +104,7 @@ def resident_ranking(
     year: Year,
     community_id: UUID | None = None,
     party_member: bool | None = None,
-    grid: Annotated[str | None, Query(max_length=40)] = None,
+    grid: Annotated[Code | None, Query()] = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def export_resident_ranking(
     format: FormatQuery = Format.XLSX,
     community_id: UUID | None = None,
     party_member: bool | None = None,
-    grid: Annotated[str | None, Query(max_length=40)] = None,
+    grid: Annotated[Code | None, Query()] = None,
 ) -> StreamingResponse:
     """Download the residents' ranking as CSV or XLSX (streamed)."""
     rows = resident_rows(services, actor, year, community_id, party_member, grid)

@@ -8,8 +8,16 @@ from api import views
 from api.deps import ServicesDep
 from api.openapi import refusals
 from api.problems import ApiProblem
+from pointsbank.domain.common import DomainError
 
 router = APIRouter(tags=["health"])
+
+
+class NotReady(DomainError):
+    """The read models are stuck on an event they cannot project."""
+
+    status = 503
+    code = "not-ready"
 
 
 @router.get("/healthz", response_model=views.Health)
@@ -21,6 +29,9 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz", response_model=views.Readiness, responses=refusals(503))
 def readyz(services: ServicesDep) -> dict[str, object]:
     """The store answers, and how far the read models lag behind the log."""
+    failure = services.projector.failure
+    if failure is not None:
+        raise NotReady(str(failure), failed_position=failure.position, reason=failure.reason)
     try:
         log_end = services.bank.recorder.max_notification_id() or 0
         projected = services.projector.position()
