@@ -112,7 +112,15 @@ class HouseholdAnnual(View):
 
 
 class Verification(View):
-    ok: bool
+    ok: bool = Field(
+        description="the chain holds and a digest signed by the published key anchors it"
+    )
+    chain_ok: bool
+    signatures: str = Field(description="unchecked (no published key), failed, none or verified")
+    trusted_key: str | None
+    trust_problem: str | None
+    anchored_position: int
+    unanchored: int = Field(description="chained events after the last anchored position")
     failed_position: int | None
     failure: str | None
     checked: int
