@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: install
 	bash scripts/ensure-chromium.sh
 	$(MAKE) lint
 	$(BIN)/pytest -q
+
+# A long schemathesis run (see README, "The HTTP API"): many examples and the stateful phase.
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	bash scripts/ensure-postgres.sh
+	POINTSBANK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	POINTSBANK_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+	$(BIN)/pytest tests/e2e/test_schemathesis.py -q -s -p no:cacheprovider
 
 bench: install
 	bash scripts/ensure-postgres.sh

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import docs, openapi, problems
 from api.routes import (
     activities,
     annual,
@@ -56,7 +56,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 app.state.services.close()
 
     app = FastAPI(
-        title="pointsbank 积分银行", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+        title="pointsbank 积分银行",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
     audit.install_read_only_guard(app)
@@ -75,6 +80,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         audit.router,
     ):
         app.include_router(router)
+    openapi.install(app)
+    docs.install(app)
     app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")
 
     @app.get("/", include_in_schema=False)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -27,15 +29,23 @@ class ApiProblem(Exception):
 
 
 def problem(
-    request: Request, status: int, code: str, title: str, detail: str, **extra: Any
+    request: Request,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
+    """A problem+json response. Extension members travel as a mapping, never as keyword
+    arguments, so a member named like a parameter (`code`, `status`) cannot clash with them,
+    and the five RFC 9457 members always win over an extension of the same name."""
     body = {
+        **jsonable_encoder(dict(extensions or {})),
         "type": PROBLEM_BASE + code,
         "title": title,
         "status": status,
         "detail": detail,
         "instance": request.url.path,
-        **extra,
     }
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
@@ -55,7 +65,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         title = TITLES.get(exc.status, "Error")
-        return problem(request, exc.status, exc.code, title, exc.detail, **exc.extra)
+        return problem(request, exc.status, exc.code, title, exc.detail, exc.extra)
 
     @app.exception_handler(ApiProblem)
     async def _api(request: Request, exc: ApiProblem) -> JSONResponse:
@@ -67,7 +77,7 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-        return problem(request, 422, "validation", TITLES[422], detail, errors=errors)
+        return problem(request, 422, "validation", TITLES[422], detail, {"errors": errors})
 
     @app.exception_handler(OverflowError)
     async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
 from api.fields import Code, Day, Name, Whole
 from pointsbank.domain.common import Role
@@ -44,7 +45,7 @@ class Attendance(Body):
     minutes: Annotated[int, Whole(1, MAX_MINUTES)] | None = None
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=outcomes.ActivityPlanned)
 def plan(body: NewActivity, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Plan a volunteer activity or a residents' council meeting under a rule (staff)."""
     outcome = services.earning.activities.plan(
@@ -61,21 +62,21 @@ def plan(body: NewActivity, services: ServicesDep, cmd: CommanderDep) -> JSONRes
     return cmd.respond(outcome)
 
 
-@router.get("")
+@router.get("", response_model=list[views.ActivitySummary])
 def list_activities(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Activities, most recent first (staff and clerks see their own community's)."""
     community_id = actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
     return EarningQueries(services.db).activities(community_id)
 
 
-@router.get("/{activity_id}")
+@router.get("/{activity_id}", response_model=views.Activity)
 def get_activity(activity_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """An activity with its sign-ups, attendance and what closing awarded."""
     row = EarningQueries(services.db).activity(activity_id)
     return visible(actor, row, "activity", activity_id)
 
 
-@router.post("/{activity_id}/signups", status_code=201)
+@router.post("/{activity_id}/signups", status_code=201, response_model=outcomes.Participation)
 def sign_up(
     activity_id: UUID, body: SignUp, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -84,7 +85,7 @@ def sign_up(
     return cmd.respond(outcome)
 
 
-@router.post("/{activity_id}/attendance", status_code=201)
+@router.post("/{activity_id}/attendance", status_code=201, response_model=outcomes.Participation)
 def attend(
     activity_id: UUID, body: Attendance, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -95,7 +96,7 @@ def attend(
     return cmd.respond(outcome)
 
 
-@router.post("/{activity_id}/close")
+@router.post("/{activity_id}/close", response_model=outcomes.ActivityClosed)
 def close(activity_id: UUID, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Close the activity: every attendee awarded at once; closing again awards nothing."""
     return cmd.respond(services.earning.activities.close(cmd(), activity_id))

@@ -9,9 +9,11 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
+from api import report_views as reports
 from api.deps import ActorDep, ServicesDep, visible
-from api.exports import Column, Format, export
+from api.exports import MEDIA_TYPES, Column, Format, export
 from api.fields import Code
+from api.openapi import files, refusals
 from api.services import Services
 from pointsbank.domain.common import Actor, DomainError, Forbidden, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
@@ -22,6 +24,14 @@ Year = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR, description="calendar y
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 FormatQuery = Annotated[Format, Query(description="csv or xlsx")]
+DOWNLOAD: dict[str, Any] = {
+    "response_class": StreamingResponse,
+    "responses": files(*(media.split(";")[0] for media in MEDIA_TYPES.values())),
+}
+DOWNLOAD_WITH_403: dict[str, Any] = {
+    **DOWNLOAD,
+    "responses": {**DOWNLOAD["responses"], **refusals(403)},
+}
 
 RESIDENT_COLUMNS: list[Column] = [
     ("名次", "rank"),
@@ -87,7 +97,7 @@ def resident_rows(
     return services.rankings.residents(scope)
 
 
-@router.get("/rankings/residents")
+@router.get("/rankings/residents", response_model=reports.ResidentRanking, responses=refusals(403))
 def resident_ranking(
     services: ServicesDep,
     actor: ActorDep,
@@ -103,7 +113,7 @@ def resident_ranking(
     return {"year": year, "rows": services.rankings.page(rows, offset, limit)}
 
 
-@router.get("/rankings/residents/export")
+@router.get("/rankings/residents/export", **DOWNLOAD_WITH_403)
 def export_resident_ranking(
     services: ServicesDep,
     actor: ActorDep,
@@ -118,7 +128,9 @@ def export_resident_ranking(
     return export(format, f"居民年度积分排名-{year}", "居民排名", RESIDENT_COLUMNS, rows)
 
 
-@router.get("/rankings/households")
+@router.get(
+    "/rankings/households", response_model=reports.HouseholdRanking, responses=refusals(403)
+)
 def household_ranking(
     services: ServicesDep,
     actor: ActorDep,
@@ -132,7 +144,7 @@ def household_ranking(
     return {"year": year, "rows": services.rankings.page(rows, offset, limit)}
 
 
-@router.get("/rankings/households/export")
+@router.get("/rankings/households/export", **DOWNLOAD_WITH_403)
 def export_household_ranking(
     services: ServicesDep,
     actor: ActorDep,
@@ -145,7 +157,7 @@ def export_household_ranking(
     return export(format, f"家庭年度积分排名-{year}", "家庭排名", HOUSEHOLD_COLUMNS, rows)
 
 
-@router.get("/rankings/candidates")
+@router.get("/rankings/candidates", response_model=reports.Candidates, responses=refusals(403))
 def civilised_family_candidates(
     services: ServicesDep,
     actor: ActorDep,
@@ -162,7 +174,7 @@ def civilised_family_candidates(
     return services.rankings.candidates(community, year, top, threshold)
 
 
-@router.get("/residents/{resident_id}/annual")
+@router.get("/residents/{resident_id}/annual", response_model=reports.ResidentAnnual)
 def resident_annual(
     resident_id: UUID, services: ServicesDep, actor: ActorDep, year: Year
 ) -> dict[str, Any]:
@@ -171,7 +183,7 @@ def resident_annual(
     return services.statements.resident(str(resident_id), year)
 
 
-@router.get("/residents/{resident_id}/annual/export")
+@router.get("/residents/{resident_id}/annual/export", **DOWNLOAD)
 def export_resident_annual(
     resident_id: UUID,
     services: ServicesDep,
@@ -185,7 +197,7 @@ def export_resident_annual(
     return export(format, f"居民年度积分明细-{year}", "积分明细", ENTRY_COLUMNS, rows)
 
 
-@router.get("/households/{household_id}/statement")
+@router.get("/households/{household_id}/statement", response_model=reports.HouseholdAnnual)
 def household_statement(
     household_id: UUID, services: ServicesDep, actor: ActorDep, year: Year
 ) -> dict[str, Any]:
@@ -194,7 +206,7 @@ def household_statement(
     return {"name": household["name"], **services.statements.household(str(household_id), year)}
 
 
-@router.get("/households/{household_id}/statement/export")
+@router.get("/households/{household_id}/statement/export", **DOWNLOAD)
 def export_household_statement(
     household_id: UUID,
     services: ServicesDep,

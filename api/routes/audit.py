@@ -15,10 +15,12 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from api import report_views as reports
 from api.auditing import verify_all
 from api.deps import ActorDep, ServicesDep
 from api.fields import Day, Moment, Name
 from api.fields import Position as LogPosition
+from api.openapi import files, refusals
 from api.problems import TITLES, problem
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
@@ -38,7 +40,9 @@ def auditor(actor: ActorDep) -> Actor:
     return actor
 
 
-router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)])
+router = APIRouter(
+    prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)], responses=refusals(403)
+)
 Position = Annotated[int | None, Query(ge=0, le=2**62, description="as of this log position")]
 At = Annotated[Moment | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
 
@@ -52,7 +56,7 @@ def as_of(position: Position = None, at: At = None) -> AsOf:
 AsOfDep = Annotated[AsOf, Depends(as_of)]
 
 
-@router.get("/verify")
+@router.get("/verify", response_model=reports.Verification)
 def verify(services: ServicesDep) -> dict[str, Any]:
     """Recompute the hash chain from the events; check the stored chain and signed digests.
 
@@ -78,14 +82,14 @@ def verify(services: ServicesDep) -> dict[str, Any]:
     }
 
 
-@router.get("/chain")
+@router.get("/chain", response_model=reports.ChainHead)
 def chain_head(services: ServicesDep) -> dict[str, Any]:
     """The hash chain's head: the last chained position and its hash."""
     position, head = services.chain.head()
     return {"position": position, "head": head}
 
 
-@router.get("/chain/{position}")
+@router.get("/chain/{position}", response_model=reports.ChainHash)
 def chain_hash(
     position: Annotated[int, Path(ge=0, le=2**62)], services: ServicesDep
 ) -> dict[str, Any]:
@@ -96,13 +100,13 @@ def chain_hash(
     return {"position": position, "hash": found}
 
 
-@router.get("/digests")
+@router.get("/digests", response_model=list[reports.SignedDigest])
 def digests(services: ServicesDep) -> list[dict[str, Any]]:
     """Every signed digest of the chain's head published so far."""
     return [d.to_json() for d in stored_digests(services.db)]
 
 
-@router.get("/replay")
+@router.get("/replay", response_model=reports.Replay)
 def replay(services: ServicesDep) -> dict[str, Any]:
     """Rebuild every read model from the log into a scratch area and diff it with live."""
     report = run_replay(services.bank, services.db, PROJECTIONS)
@@ -119,7 +123,7 @@ def replay(services: ServicesDep) -> dict[str, Any]:
     }
 
 
-@router.get("/residents/{resident_id}/balance")
+@router.get("/residents/{resident_id}/balance", response_model=reports.BalanceAsOf)
 def balance_as_of(resident_id: UUID, services: ServicesDep, point: AsOfDep) -> dict[str, Any]:
     """A resident's balance and totals as of a log position or a moment."""
     row = services.audit.balance_as_of(resident_id, point)
@@ -128,7 +132,7 @@ def balance_as_of(resident_id: UUID, services: ServicesDep, point: AsOfDep) -> d
     return row
 
 
-@router.get("/residents/{resident_id}/statement")
+@router.get("/residents/{resident_id}/statement", response_model=reports.StatementAsOf)
 def statement_as_of(
     resident_id: UUID,
     services: ServicesDep,
@@ -141,7 +145,7 @@ def statement_as_of(
     return {**row, "entries": entries}
 
 
-@router.get("/rankings")
+@router.get("/rankings", response_model=reports.RankingsAsOf)
 def rankings_as_of(
     services: ServicesDep,
     point: AsOfDep,
@@ -157,7 +161,7 @@ def rankings_as_of(
     return replay_rankings(services.bank, PROJECTIONS, scope, position, offset, limit)
 
 
-@router.get("/actors/{actor_id}/activity")
+@router.get("/actors/{actor_id}/activity", response_model=reports.ActorActivity)
 def activity(
     actor_id: Name,
     services: ServicesDep,
@@ -174,7 +178,11 @@ def activity(
     return {"actor_id": actor_id, "since": since, "until": until, "events": rows}
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses=files("application/x-ndjson"),
+)
 def export(
     services: ServicesDep,
     start: Annotated[LogPosition, Query(ge=1)] = 1,

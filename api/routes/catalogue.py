@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from api.fields import Code, Name, Whole
 from api.routes.earning import RuleTerms
@@ -35,13 +36,13 @@ class NewRule(Body):
     terms: RuleTerms | None = None
 
 
-@router.get("/communities")
+@router.get("/communities", response_model=list[views.Community])
 def list_communities(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     """List the street's communities and their grids."""
     return services.queries.communities()
 
 
-@router.post("/communities", status_code=201)
+@router.post("/communities", status_code=201, response_model=outcomes.CommunityRegistered)
 def register_community(
     body: NewCommunity, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -49,7 +50,9 @@ def register_community(
     return cmd.respond(services.bank.register_community(cmd(body), body.code, body.name))
 
 
-@router.post("/communities/{community_id}/grids", status_code=201)
+@router.post(
+    "/communities/{community_id}/grids", status_code=201, response_model=outcomes.GridAdded
+)
 def add_grid(
     community_id: UUID, body: NewGrid, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -57,13 +60,13 @@ def add_grid(
     return cmd.respond(services.bank.add_grid(cmd(body), community_id, body.code, body.name))
 
 
-@router.get("/rules")
+@router.get("/rules", response_model=list[views.RuleSummary])
 def list_rules(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     """List the points rules catalogue."""
     return services.queries.rules()
 
 
-@router.post("/rules", status_code=201)
+@router.post("/rules", status_code=201, response_model=outcomes.RuleVersion)
 def define_rule(body: NewRule, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Define a points rule with its terms: mode, caps, approval threshold, dates (admin)."""
     terms = body.terms.terms() if body.terms else Terms()

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
 from api.fields import Day, Name, Note, Whole
+from api.openapi import refusals
 from pointsbank.counter import MAX_BASKET_LINES
 from pointsbank.domain.authority import require_community, require_role
 from pointsbank.domain.common import Actor, DomainError, Role
@@ -63,7 +65,7 @@ def _own_community(actor: Actor) -> UUID | None:
     return actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
 
 
-@router.get("/goods")
+@router.get("/goods", response_model=list[views.Goods])
 def list_goods(
     services: ServicesDep,
     actor: ActorDep,
@@ -74,7 +76,7 @@ def list_goods(
     return services.counter_queries.goods(_own_community(actor) or community_id, include_withdrawn)
 
 
-@router.get("/goods/{goods_id}")
+@router.get("/goods/{goods_id}", response_model=views.GoodsDetail)
 def get_goods(goods_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """One item with its stock movements."""
     row = visible(actor, services.counter_queries.goods_item(goods_id), "goods", goods_id)
@@ -82,7 +84,7 @@ def get_goods(goods_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[st
     return row
 
 
-@router.post("/goods", status_code=201)
+@router.post("/goods", status_code=201, response_model=outcomes.GoodsState)
 def list_item(body: NewGoods, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Put an item on the shelf (admin street-wide, staff in their own community)."""
     outcome = services.counter.list_item(
@@ -91,7 +93,7 @@ def list_item(body: NewGoods, services: ServicesDep, cmd: CommanderDep) -> JSONR
     return cmd.respond(outcome)
 
 
-@router.post("/goods/{goods_id}/restocks")
+@router.post("/goods/{goods_id}/restocks", response_model=outcomes.GoodsState)
 def restock(
     goods_id: UUID, body: Restock, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -99,7 +101,7 @@ def restock(
     return cmd.respond(services.counter.restock(cmd(body), goods_id, body.quantity, body.note))
 
 
-@router.post("/goods/{goods_id}/price")
+@router.post("/goods/{goods_id}/price", response_model=outcomes.GoodsState)
 def change_price(
     goods_id: UUID, body: PriceChange, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -107,7 +109,7 @@ def change_price(
     return cmd.respond(services.counter.change_price(cmd(body), goods_id, body.price, body.reason))
 
 
-@router.post("/goods/{goods_id}/withdrawal")
+@router.post("/goods/{goods_id}/withdrawal", response_model=outcomes.GoodsState)
 def withdraw(
     goods_id: UUID, body: Withdrawal, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -115,14 +117,14 @@ def withdraw(
     return cmd.respond(services.counter.withdraw(cmd(body), goods_id, body.reason))
 
 
-@router.post("/redemptions", status_code=201)
+@router.post("/redemptions", status_code=201, response_model=outcomes.Redeemed)
 def redeem(body: Redemption, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Redeem a basket for a resident, atomically; answers with the receipt."""
     basket = [(line.goods_id, line.quantity) for line in body.items]
     return cmd.respond(services.counter.redeem(cmd(body), body.resident_id, basket))
 
 
-@router.get("/receipts")
+@router.get("/receipts", response_model=list[views.ReceiptSummary])
 def list_receipts(
     services: ServicesDep,
     actor: ActorDep,
@@ -133,13 +135,13 @@ def list_receipts(
     return services.counter_queries.receipts(_own_community(actor), resident_id, day)
 
 
-@router.get("/receipts/{receipt_id}")
+@router.get("/receipts/{receipt_id}", response_model=views.Receipt)
 def get_receipt(receipt_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """A receipt with its items, for reprinting."""
     return visible(actor, services.counter_queries.receipt(receipt_id), "receipt", receipt_id)
 
 
-@router.post("/receipts/{receipt_id}/cancellation")
+@router.post("/receipts/{receipt_id}/cancellation", response_model=outcomes.RedemptionCancelled)
 def cancel(
     receipt_id: UUID, body: Cancellation, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -147,7 +149,7 @@ def cancel(
     return cmd.respond(services.counter.cancel(cmd(body), receipt_id, body.reason))
 
 
-@router.get("/counter/reports")
+@router.get("/counter/reports", response_model=views.CounterReports, responses=refusals(403))
 def counter_reports(
     services: ServicesDep,
     actor: ActorDep,

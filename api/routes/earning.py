@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from api.fields import Code, Day, Flag, Name, Reason, Version, VersionPath, Whole
 from pointsbank.domain.common import NotFound, Role
@@ -63,7 +64,7 @@ class Reversal(Body):
     reason: Reason
 
 
-@router.get("/rules/{code}")
+@router.get("/rules/{code}", response_model=views.Rule)
 def get_rule(code: Code, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """One rule with its terms (mode, caps, approval threshold, dates) and community overrides."""
     row = EarningQueries(services.db).rule(code)
@@ -72,7 +73,7 @@ def get_rule(code: Code, services: ServicesDep, actor: ActorDep) -> dict[str, An
     return row
 
 
-@router.post("/rules/{code}/terms")
+@router.post("/rules/{code}/terms", response_model=outcomes.RuleVersion)
 def configure_rule(
     code: Code, body: Reconfiguration, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -81,7 +82,7 @@ def configure_rule(
     return cmd.respond(outcome)
 
 
-@router.post("/rules/{code}/overrides/{community_id}")
+@router.post("/rules/{code}/overrides/{community_id}", response_model=outcomes.RuleVersion)
 def override_rule(
     code: Code, community_id: UUID, body: Override, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -91,7 +92,7 @@ def override_rule(
     return cmd.respond(outcome)
 
 
-@router.post("/rules/{code}/revisions")
+@router.post("/rules/{code}/revisions", response_model=outcomes.RuleVersion)
 def revise_rule(
     code: Code, body: Revision, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -102,13 +103,13 @@ def revise_rule(
     return cmd.respond(outcome)
 
 
-@router.post("/rules/{code}/retirement")
+@router.post("/rules/{code}/retirement", response_model=outcomes.RuleVersion)
 def retire_rule(code: Code, body: Why, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Retire a rule: it awards nothing more (admin)."""
     return cmd.respond(services.earning.rules.retire(cmd(body), code, body.reason))
 
 
-@router.get("/approvals")
+@router.get("/approvals", response_model=list[views.PendingEntry])
 def pending_approvals(
     services: ServicesDep, actor: ActorDep, community_id: UUID | None = None
 ) -> list[dict[str, Any]]:
@@ -118,7 +119,11 @@ def pending_approvals(
     return EarningQueries(services.db).pending(community_id)
 
 
-@router.post("/approvals/{resident_id}/{request_version}/approve", status_code=201)
+@router.post(
+    "/approvals/{resident_id}/{request_version}/approve",
+    status_code=201,
+    response_model=outcomes.Entry,
+)
 def approve(
     resident_id: UUID, request_version: VersionPath, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -127,7 +132,7 @@ def approve(
     return cmd.respond(outcome)
 
 
-@router.post("/approvals/{resident_id}/{request_version}/reject")
+@router.post("/approvals/{resident_id}/{request_version}/reject", response_model=outcomes.Entry)
 def reject(
     resident_id: UUID,
     request_version: VersionPath,
@@ -142,7 +147,7 @@ def reject(
     return cmd.respond(outcome)
 
 
-@router.post("/residents/{resident_id}/reversals", status_code=201)
+@router.post("/residents/{resident_id}/reversals", status_code=201, response_model=outcomes.Entry)
 def reverse(
     resident_id: UUID, body: Reversal, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:

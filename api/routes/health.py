@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api import views
 from api.deps import ServicesDep
+from api.openapi import refusals
 from api.problems import ApiProblem
 from pointsbank.domain.common import DomainError
 
@@ -18,13 +20,13 @@ class NotReady(DomainError):
     code = "not-ready"
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=views.Health)
 def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=views.Readiness, responses=refusals(503))
 def readyz(services: ServicesDep) -> dict[str, object]:
     """The store answers, and how far the read models lag behind the log."""
     failure = services.projector.failure

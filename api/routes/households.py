@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
 from api.fields import Day, Name
 from pointsbank.domain.common import Role
@@ -29,13 +30,13 @@ class Leaving(Body):
     left_on: Day
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=outcomes.HouseholdCreated)
 def create(body: NewHousehold, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Create a household in a community (staff)."""
     return cmd.respond(services.bank.create_household(cmd(body), body.community_id, body.name))
 
 
-@router.get("")
+@router.get("", response_model=list[views.HouseholdSummary])
 def list_households(
     services: ServicesDep, actor: ActorDep, community_id: UUID | None = None
 ) -> list[dict[str, Any]]:
@@ -45,13 +46,13 @@ def list_households(
     return services.queries.households(community_id)
 
 
-@router.get("/{household_id}")
+@router.get("/{household_id}", response_model=views.Household)
 def get_household(household_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """A household with its members, past and present."""
     return visible(actor, services.queries.household(household_id), "household", household_id)
 
 
-@router.post("/{household_id}/members", status_code=201)
+@router.post("/{household_id}/members", status_code=201, response_model=outcomes.Membership)
 def join(
     household_id: UUID, body: Joining, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -62,7 +63,7 @@ def join(
     return cmd.respond(outcome)
 
 
-@router.post("/{household_id}/members/{resident_id}/leave")
+@router.post("/{household_id}/members/{resident_id}/leave", response_model=outcomes.Membership)
 def leave(
     household_id: UUID, resident_id: UUID, body: Leaving, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, UploadFile
 from fastapi.params import File
 from fastapi.responses import JSONResponse
 
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from api.problems import ApiProblem
 from pointsbank.domain.common import Role
@@ -24,7 +25,7 @@ class Sheet(Body):
     sha256: str
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=outcomes.SheetImported)
 def upload(
     file: Annotated[
         UploadFile, File(description="CSV or XLSX: 居民, 规则, 日期, 数量, 分钟, 备注")
@@ -41,7 +42,7 @@ def upload(
     return cmd.respond(outcome)
 
 
-@router.get("")
+@router.get("", response_model=list[views.SheetImport])
 def list_imports(services: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Sheets imported, most recent first."""
     community_id = actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
 from api.fields import Code, Day, Flag, Note, PersonName, Reason, SearchText, Version, Whole
 from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Role
@@ -54,7 +55,7 @@ class Correction(Body):
     reason: Reason
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=outcomes.ResidentEnrolled)
 def enrol(body: Enrolment, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Enrol a resident; personal data goes to the erasable registry, never into events."""
     command = cmd(body)
@@ -70,7 +71,7 @@ def enrol(body: Enrolment, services: ServicesDep, cmd: CommanderDep) -> JSONResp
     return cmd.respond(outcome)
 
 
-@router.get("")
+@router.get("", response_model=list[views.Resident])
 def find(
     services: ServicesDep,
     actor: ActorDep,
@@ -84,19 +85,19 @@ def find(
     return services.queries.find_residents(community_id, q, limit)
 
 
-@router.get("/{resident_id}")
+@router.get("/{resident_id}", response_model=views.Resident)
 def get_resident(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """A resident's profile and balance."""
     return visible(actor, services.queries.resident(resident_id), "resident", resident_id)
 
 
-@router.get("/{resident_id}/balance")
+@router.get("/{resident_id}/balance", response_model=views.Balance)
 def balance(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """The resident's balance with totals by kind of entry."""
     return visible(actor, services.queries.balance(resident_id), "resident", resident_id)
 
 
-@router.get("/{resident_id}/statement")
+@router.get("/{resident_id}/statement", response_model=views.Statement)
 def statement(
     resident_id: UUID,
     services: ServicesDep,
@@ -110,7 +111,12 @@ def statement(
     return {"resident_id": str(resident_id), "balance": row["balance"], "entries": entries}
 
 
-@router.post("/{resident_id}/awards", status_code=201)
+@router.post(
+    "/{resident_id}/awards",
+    status_code=201,
+    response_model=outcomes.Entry,
+    responses={202: {"model": outcomes.Entry, "description": "pending a second approver"}},
+)
 def award(resident_id: UUID, body: Award, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Award points by a rule (staff); 202 with `pending` when it needs a second approver.
 
@@ -129,7 +135,12 @@ def award(resident_id: UUID, body: Award, services: ServicesDep, cmd: CommanderD
     return cmd.respond(outcome)
 
 
-@router.post("/{resident_id}/deductions", status_code=201)
+@router.post(
+    "/{resident_id}/deductions",
+    status_code=201,
+    response_model=outcomes.Entry,
+    responses={202: {"model": outcomes.Entry, "description": "pending a second approver"}},
+)
 def deduct(
     resident_id: UUID, body: Deduction, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -140,7 +151,7 @@ def deduct(
     return cmd.respond(outcome)
 
 
-@router.post("/{resident_id}/corrections", status_code=201)
+@router.post("/{resident_id}/corrections", status_code=201, response_model=outcomes.Entry)
 def correct(
     resident_id: UUID, body: Correction, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -151,7 +162,7 @@ def correct(
     return cmd.respond(outcome)
 
 
-@router.delete("/{resident_id}/personal-data")
+@router.delete("/{resident_id}/personal-data", response_model=outcomes.PersonalDataErased)
 def erase_personal_data(
     resident_id: UUID, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:

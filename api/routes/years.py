@@ -8,8 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from api.fields import Reason
+from api.openapi import refusals
 from api.routes.annual import community_scope
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
@@ -30,7 +32,7 @@ class Reopening(Body):
     reason: Reason
 
 
-@router.post("/{year}/close", status_code=201)
+@router.post("/{year}/close", status_code=201, response_model=outcomes.YearState)
 def close(year: YearPath, body: Closing, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Close the year for a community: its ranking is frozen with a digest (staff)."""
     community = community_scope(cmd.actor, body.community_id, required=True)
@@ -38,7 +40,7 @@ def close(year: YearPath, body: Closing, services: ServicesDep, cmd: CommanderDe
     return cmd.respond(outcome)
 
 
-@router.post("/{year}/reopen")
+@router.post("/{year}/reopen", response_model=outcomes.YearState)
 def reopen(
     year: YearPath, body: Reopening, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -46,7 +48,7 @@ def reopen(
     return cmd.respond(services.years.reopen(cmd(body), body.community_id, year, body.reason))
 
 
-@router.get("/{year}")
+@router.get("/{year}", response_model=views.YearStatus, responses=refusals(403))
 def status(
     year: YearPath, services: ServicesDep, actor: ActorDep, community_id: UUID | None = None
 ) -> dict[str, Any]:
@@ -55,7 +57,7 @@ def status(
     return services.statements.year_status(str(community), year)
 
 
-@router.get("/{year}/verify")
+@router.get("/{year}/verify", response_model=views.YearVerification, responses=refusals(403, 409))
 def verify(
     year: YearPath, services: ServicesDep, actor: ActorDep, community_id: UUID
 ) -> dict[str, Any]:

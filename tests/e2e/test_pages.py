@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from api.services import open_services
 from pointsbank.application import Command
@@ -246,3 +247,35 @@ def test_an_award_above_the_threshold_waits_for_a_second_staff_member(
     expect(checker.locator("#r-balance")).to_have_text("30")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     checker.screenshot(path=str(SCREENSHOTS / "desk-approved.png"), full_page=True)
+
+
+def only_localhost(page: Page) -> list[str]:
+    """Abort every request that would leave the machine; returns the URLs that tried."""
+    tried: list[str] = []
+
+    def route(route: Route) -> None:
+        host = urlsplit(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            tried.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    return tried
+
+
+def test_the_api_docs_render_offline(browser: Browser, desk: Desk) -> None:
+    page = browser.new_page()
+    outside = only_localhost(page)
+    page.goto(f"{desk.url}/docs")
+    awards = page.locator(".opblock-summary-path", has_text="/residents/{resident_id}/awards")
+    expect(awards.first).to_be_visible()
+    expect(page.locator(".opblock")).not_to_have_count(0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "api-docs.png"))
+    page.goto(f"{desk.url}/redoc")
+    expect(page.get_by_text("Award points by a rule").first).to_be_attached()
+    expect(page.get_by_text("Problem").first).to_be_attached()
+    page.screenshot(path=str(SCREENSHOTS / "api-redoc.png"))
+    assert outside == []
