@@ -20,17 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
+from pointsbank.commands import Command, CommandLoop, Decision, Outcome
 from pointsbank.domain.authority import require_community, require_role
 from pointsbank.domain.common import Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.year import FIRST_YEAR, CommunityYear, check_year, require_open
-
-if TYPE_CHECKING:
-    from pointsbank.application import Command, Decision, Outcome, PointsBank
 
 
 @dataclass(frozen=True)
@@ -45,14 +43,14 @@ class FrozenRanking:
 Freezer = Callable[[UUID, int], FrozenRanking]
 
 
-def require_year_open(bank: PointsBank, community_id: UUID, occurred_on: date) -> None:
+def require_year_open(bank: CommandLoop, community_id: UUID, occurred_on: date) -> None:
     """Refuse an award, deduction or correction dated in a closed year of the community."""
     year = bank.find(CommunityYear, CommunityYear.id_for(community_id, occurred_on.year))
     require_open(year, occurred_on)
 
 
 def require_years_open_from(
-    bank: PointsBank, community_id: UUID, effective_on: date, today: date
+    bank: CommandLoop, community_id: UUID, effective_on: date, today: date
 ) -> None:
     """A membership change moves a resident's household points in every year from its
     effective date on: refuse it while any of those years is closed."""
@@ -61,7 +59,7 @@ def require_years_open_from(
         require_open(book, effective_on, "membership changes")
 
 
-def require_year_open_for(bank: PointsBank, resident: Resident, corrects_version: int) -> None:
+def require_year_open_for(bank: CommandLoop, resident: Resident, corrects_version: int) -> None:
     """A correction belongs to the year of the entry it corrects."""
     entry = resident.entries.get(str(corrects_version))
     if entry is not None:
@@ -72,7 +70,7 @@ def require_year_open_for(bank: PointsBank, resident: Resident, corrects_version
 class YearBook:
     """Closes a community's year with its frozen ranking; an administrator reopens it."""
 
-    def __init__(self, bank: PointsBank, freeze: Freezer) -> None:
+    def __init__(self, bank: CommandLoop, freeze: Freezer) -> None:
         self.bank = bank
         self.freeze = freeze
 

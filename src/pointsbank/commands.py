@@ -1,0 +1,195 @@
+"""The command loop every application service shares: load, decide, save atomically.
+
+Every command runs under an idempotency key that is saved in the same transaction as the
+events it guards; a version conflict reloads and decides again (never replays old writes).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from pointsbank.domain.authority import can_see, require_disinterested
+from pointsbank.domain.common import Actor, Context, DomainError, NotFound
+from pointsbank.domain.idempotency import IdempotencyRecord
+from pointsbank.domain.resident import Resident
+from pointsbank.domain.rule import Rule
+from pointsbank.keylocks import KeyLocks
+from pointsbank.registry import PersonalDataRegistry
+
+A = TypeVar("A", bound=Aggregate)
+MAX_ATTEMPTS = 30
+log = logging.getLogger("pointsbank.commands")
+
+
+class Busy(DomainError):
+    status = 503
+    code = "busy"
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Command:
+    """The envelope of every state-changing request."""
+
+    ctx: Context
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    body: dict[str, Any]
+    position: int | None
+    replayed: bool = False
+
+
+Decision = tuple[Sequence[Aggregate], int, dict[str, Any]]
+
+
+class CommandLoop(Application[UUID]):
+    """Runs commands under idempotency keys and loads records as the acting user may see them."""
+
+    def __init__(self, env: dict[str, str], registry: PersonalDataRegistry) -> None:
+        super().__init__(env)
+        self.registry = registry
+        self._key_locks = KeyLocks()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def execute(
+        self,
+        cmd: Command,
+        decide: Callable[[], Decision],
+        before_save: Callable[[], None] | None = None,
+    ) -> Outcome:
+        """Decide and save under `cmd.key`; a retry of the same request returns the first result."""
+        key_id = IdempotencyRecord.id_for(cmd.ctx.actor.user_id, cmd.key)
+        # Copies of one request in this process take turns, so only the first of them decides;
+        # copies in other processes are answered by the re-checks in `_attempt`.
+        with self._key_locks.hold(key_id):
+            for attempt in range(MAX_ATTEMPTS):
+                outcome = self._attempt(cmd, key_id, decide, before_save)
+                if outcome is not None:
+                    return outcome
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise Busy("the ledger is busy with concurrent changes; please retry")
+
+    def _attempt(
+        self,
+        cmd: Command,
+        key_id: UUID,
+        decide: Callable[[], Decision],
+        before_save: Callable[[], None] | None,
+    ) -> Outcome | None:
+        """Load, decide and save once; None when a rival's write came first."""
+        if (first := self._replay(cmd, key_id)) is not None:
+            return first
+        try:
+            aggregates, status, body = decide()
+        except DomainError:
+            # Refused by a state a copy of this request may have just made: answer as it did.
+            if (first := self._replay(cmd, key_id)) is not None:
+                return first
+            raise
+        record = IdempotencyRecord.record(
+            cmd.ctx.actor.user_id, cmd.key, cmd.fingerprint, status, body, cmd.ctx
+        )
+        if before_save is not None:
+            before_save()
+        try:
+            recordings = self.save(record, *aggregates)
+        except IntegrityError:
+            return None  # decide again against the rival's write, or replay the copy that won
+        except Exception:
+            # The events commit before the library takes snapshots: a failure after that
+            # must not report a recorded command as failed.
+            if (first := self._replay(cmd, key_id)) is None:
+                raise
+            log.exception("command under key %r recorded, then saving failed", cmd.key)
+            return first
+        return Outcome(status, body, recordings[-1].notification.id)
+
+    def _replay(self, cmd: Command, key_id: UUID) -> Outcome | None:
+        """The first result recorded under this key, if any (refused if the request differs)."""
+        first = self.find(IdempotencyRecord, key_id)
+        if first is None:
+            return None
+        status, body = first.replay(cmd.fingerprint)
+        return Outcome(status, body, None, replayed=True)
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        aggregate = self.find(cls, aggregate_id)
+        if aggregate is None:
+            raise unknown(what, aggregate_id)
+        return aggregate
+
+    def load(self, actor: Actor, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """A record as the actor may see it: another community's answers exactly as an unknown
+        id does (invariant 12), wherever the reference comes from."""
+        aggregate = self.get(cls, aggregate_id, what)
+        if not can_see(actor, getattr(aggregate, "community_id", None)):
+            raise unknown(what, aggregate_id)
+        return aggregate
+
+    def rule(self, code: str) -> Rule:
+        rule = self.find(Rule, Rule.id_for(code))
+        if rule is None:
+            raise NotFound(f"unknown rule {code}", rule_code=code)
+        return rule
+
+    def beneficiary(
+        self,
+        cmd: Command,
+        resident_id: UUID,
+        occurred_on: date | None = None,
+        *,
+        version: int | None = None,
+    ) -> Resident:
+        """Load the resident whose points change, checking the actor may change them: the
+        entry is dated `occurred_on`, or is the entry or request at `version`."""
+        actor = cmd.ctx.actor
+        resident = self.load(actor, Resident, resident_id, "resident")
+        if version is not None:
+            occurred_on = resident.dated(version)
+        require_disinterested(actor, resident, self.actor_resident(actor), occurred_on)
+        return resident
+
+    def actor_resident(self, actor: Actor) -> Resident | None:
+        """The resident a staff account is linked to, if any."""
+        return None if actor.resident_id is None else self.find(Resident, actor.resident_id)
+
+
+def unknown(what: str, aggregate_id: UUID) -> NotFound:
+    """The one answer for an id the actor may not know of, whether or not it exists."""
+    return NotFound(f"unknown {what} {aggregate_id}", **{f"{what}_id": str(aggregate_id)})
