@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import problems
 from api.routes import (
+    accounts,
     activities,
     annual,
     audit,
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for router in (
         health.router,
         session.router,
+        accounts.router,
         catalogue.router,
         residents.router,
         households.router,
