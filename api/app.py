@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import pages, problems
 from api.routes import (
     accounts,
     activities,
@@ -34,7 +34,8 @@ DESCRIPTION = """
 积分银行 pointsbank — 社区志愿服务积分的事件溯源账本。
 
 Every award, deduction and correction is an immutable event; balances and statements are
-projections. Authenticate with `Authorization: Bearer <token>` (see `pointsbank token create`),
+projections. Authenticate with `Authorization: Bearer <token>` (a personal API token created on
+the page /ui/tokens or by `pointsbank token create`); pages sign in at /ui/login with a cookie,
 and send a fresh `Idempotency-Key` header with every change: resending the same key after a
 dropped response returns the first result and writes nothing.
 """
@@ -77,10 +78,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         audit.router,
     ):
         app.include_router(router)
-    app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")
+    pages.install(app)
+    app.mount("/ui", StaticFiles(directory=STATIC), name="ui")
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
-        return RedirectResponse("/ui/")
+        return RedirectResponse("/ui/", status_code=303)
 
     return app

@@ -56,7 +56,8 @@ def get_any_actor(
         )
     require_csrf(request, auth, csrf_token)
     if auth.account.must_change_password and request.url.path not in WHILE_MUST_CHANGE:
-        raise ApiProblem(403, "password-change-required", "请先修改密码 (change your password first)")
+        detail = "请先修改密码 (change your password first)"
+        raise ApiProblem(403, "password-change-required", detail)
     return auth.actor
 
 

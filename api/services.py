@@ -10,8 +10,8 @@ from uuid import UUID
 
 from pointsbank.accounts import Accounts
 from pointsbank.application import PointsBank
-from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, TokenStore
 from pointsbank.counter import Counter
+from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, TokenStore
 from pointsbank.db import Database, open_database
 from pointsbank.earning import Earning
 from pointsbank.registry import PersonalDataRegistry

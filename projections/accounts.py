@@ -58,7 +58,11 @@ class AccountQueries:
         self.db = db
 
     def page(
-        self, community_id: str | None, search: str = "", page: int = 1, residents_only: bool = False
+        self,
+        community_id: str | None,
+        search: str = "",
+        page: int = 1,
+        residents_only: bool = False,
     ) -> tuple[list[Row], int]:
         """One page of accounts (all, or one community's) whose names contain `search`."""
         where, params = ["(a.name LIKE ? OR a.display_name LIKE ?)"], [f"%{search}%", f"%{search}%"]
@@ -70,8 +74,9 @@ class AccountQueries:
         clause = " AND ".join(where)
         total = self.db.query_one(f"SELECT COUNT(*) AS n FROM accounts a WHERE {clause}", params)
         rows = self.db.query(
-            f"SELECT a.user_id, a.name, a.display_name, a.role, a.community_id, c.code AS community, "
-            f"a.resident_id, a.disabled, a.must_change_password, a.opened_at FROM accounts a "
+            "SELECT a.user_id, a.name, a.display_name, a.role, a.community_id, "
+            "c.code AS community, a.resident_id, a.disabled, a.must_change_password, "
+            "a.opened_at FROM accounts a "
             f"LEFT JOIN communities c ON c.community_id = a.community_id WHERE {clause} "
             f"ORDER BY a.name LIMIT ? OFFSET ?",
             [*params, PAGE_SIZE, (max(page, 1) - 1) * PAGE_SIZE],

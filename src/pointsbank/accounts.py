@@ -1,4 +1,4 @@
-"""The accounts service: open accounts, change roles and scopes, disable, reset and change passwords.
+"""The accounts service: open, change role and scope, disable, reset and change passwords.
 
 Every change is an Account event recorded through the bank's command loop (idempotent by key);
 the secrets it touches are written in the same loop's `before_save` step, never into an event.

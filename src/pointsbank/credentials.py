@@ -65,7 +65,13 @@ class SessionStore:
         self.db.execute(
             "INSERT INTO sessions (session_hash, user_id, csrf_token, created_at, seen_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (digest(session.session_id), user_id, session.csrf_token, at.isoformat(), at.isoformat()),
+            (
+                digest(session.session_id),
+                user_id,
+                session.csrf_token,
+                at.isoformat(),
+                at.isoformat(),
+            ),
         )
         return session
 
@@ -78,7 +84,10 @@ class SessionStore:
         )
         if row is None:
             return None
-        created, seen = datetime.fromisoformat(row["created_at"]), datetime.fromisoformat(row["seen_at"])
+        created, seen = (
+            datetime.fromisoformat(row["created_at"]),
+            datetime.fromisoformat(row["seen_at"]),
+        )
         if at - seen > self.limits.idle or at - created > self.limits.absolute:
             self.db.execute("DELETE FROM sessions WHERE session_hash = ?", (key,))
             return None
@@ -132,7 +141,8 @@ class TokenStore:
 
     def owner(self, token: str, at: datetime) -> str | None:
         row = self.db.query_one(
-            "SELECT user_id, expires_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+            "SELECT user_id, expires_at FROM api_tokens "
+            "WHERE token_hash = ? AND revoked_at IS NULL",
             (digest(token),),
         )
         if row is None:

@@ -61,8 +61,9 @@ class SignIn:
 
     def sign_out(self, session: OpenSession, address: str, at: datetime) -> None:
         self.sessions.end(session.session_id)
-        self._log(at, self.accounts.name_of(session.user_id) or "", session.user_id, address,
-                  "signed-out")
+        self._log(
+            at, self.accounts.name_of(session.user_id) or "", session.user_id, address, "signed-out"
+        )
 
     def _refuse_if_locked(self, user_name: str, address: str, at: datetime) -> None:
         t = self.throttle
@@ -74,7 +75,8 @@ class SignIn:
                 self._log(at, user_name, None, address, "locked-out")
                 minutes = int(t.lock.total_seconds() // 60)
                 raise LockedOut(
-                    f"登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试", retry_after=minutes * 60
+                    f"登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试",
+                    retry_after=minutes * 60,
                 )
 
     def _locked(self, column: str, key: str, limit: int, at: datetime) -> bool:
@@ -90,8 +92,9 @@ class SignIn:
         newest, oldest = (datetime.fromisoformat(rows[i]["at"]) for i in (0, -1))
         return newest - oldest <= self.throttle.window and at - newest < self.throttle.lock
 
-    def _log(self, at: datetime, user_name: str, user_id: str | None, address: str,
-             outcome: str) -> None:
+    def _log(
+        self, at: datetime, user_name: str, user_id: str | None, address: str, outcome: str
+    ) -> None:
         self.db.execute(
             "INSERT INTO sign_in_log (entry_id, at, user_name, user_id, address, outcome) "
             "VALUES (?, ?, ?, ?, ?, ?)",

@@ -171,9 +171,7 @@ def _check_name(name: str) -> None:
         0 < len(normal) <= MAX_NAME
         and all(c.isalnum() or c in "._-@" for c in normal)
         and normal.isprintable(),
-        DomainError(
-            f"user name must be 1 to {MAX_NAME} letters, digits or . _ - @", field="name"
-        ),
+        DomainError(f"user name must be 1 to {MAX_NAME} letters, digits or . _ - @", field="name"),
     )
 
 
