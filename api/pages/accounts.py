@@ -98,7 +98,10 @@ def open_account(
         chosen = _role(role)
         scope = community_scope(services, community)
         cmd = command(services, user, idempotency_key, form)
-        services.accounts.open(cmd, name, display_name.strip(), chosen, scope, resident, password)
+        outcome = services.accounts.open(
+            cmd, name, display_name.strip(), chosen, scope, resident, password
+        )
+        services.projected(outcome.position)
     except DomainError as exc:
         return _page(request, services, user, 422, errors=field_errors(exc, "name"), form=form)
     return _page(request, services, user, notice=f"已开设账户 {name}")
@@ -116,7 +119,8 @@ def _act(
     check_form(request, user, csrf_token)
     _require_manager(user)
     try:
-        act(command(services, user, key, {"path": request.url.path}))
+        outcome = act(command(services, user, key, {"path": request.url.path}))
+        services.projected(outcome.position)
     except DomainError as exc:
         return _page(request, services, user, 422, error=exc.detail)
     return _page(request, services, user, notice=done)

@@ -17,7 +17,7 @@ from api.auth import (
     set_session_cookie,
 )
 from api.deps import ServicesDep
-from api.pages import HOME, PageUser, check_form, command, field_errors, render
+from api.pages import HOME, PageUser, check_form, command, render
 from pointsbank.domain.common import DomainError, Role
 from pointsbank.signin import LockedOut
 
@@ -98,11 +98,15 @@ def change_password(
     check_form(request, user, csrf_token)
     cmd = command(services, user, idempotency_key, {"change": "password"})
     try:
-        services.accounts.change_password(
+        outcome = services.accounts.change_password(
             cmd, current_password, new_password, request.cookies.get(COOKIE)
         )
+        services.projected(outcome.position)
     except DomainError as exc:
-        errors = field_errors(exc, "new_password")
+        field = (
+            "current_password" if exc.extra.get("field") == "current_password" else "new_password"
+        )
+        errors = {field: exc.detail}
         must = user.account.must_change_password
         return render(
             request, services, "password.html", user, 422, errors=errors, must_change=must

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,9 +96,9 @@ def seed(database_url: str) -> tuple[str, str, str]:
         services.close()
 
 
-@pytest.fixture
-def desk(database_url: str) -> Iterator[Desk]:
-    staff, clerk, checker = seed(database_url)
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """A real uvicorn process on the database; yields its base URL."""
     port = free_port()
     env = {**os.environ, "POINTSBANK_DATABASE_URL": database_url}
     server = subprocess.Popen(
@@ -114,10 +115,17 @@ def desk(database_url: str) -> Iterator[Desk]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield Desk(url, staff, clerk, "王芳", checker)
+        yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def desk(database_url: str) -> Iterator[Desk]:
+    staff, clerk, checker = seed(database_url)
+    with serving(database_url) as url:
+        yield Desk(url, staff, clerk, "王芳", checker)
 
 
 @pytest.fixture(scope="module")
