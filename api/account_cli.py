@@ -97,7 +97,7 @@ def account_create(
             name,
             display_name or name,
             role,
-            scope(community),
+            scope(services, community),
             resident(resident_id),
             password,
         )
@@ -157,14 +157,9 @@ def token_create(
 ) -> None:
     """Open the account if it is new, and print a fresh personal API token for it once."""
     with operating() as services:
-        if community and services.bank.find(Community, Community.id_for(community)) is None:
-            raise DomainError(f"unknown community code {community!r}", field="community")
+        community_id = next(iter(scope(services, community)), None)
         issued = services.accounts.issue(
-            name,
-            role,
-            services.now(),
-            scope(community)[0] if community else None,
-            resident(resident_id),
+            name, role, services.now(), community_id, resident(resident_id)
         )
         services.projector.catch_up()
         typer.echo(issued.token)

@@ -196,3 +196,50 @@ def test_root_leads_to_the_sign_in_page(client: TestClient) -> None:
     response = client.get("/")
     assert response.url.path == "/ui/login"
     assert "用户名" in response.text and "密码" in response.text and "登录" in response.text
+
+
+SESSION_MATRIX = [  # the authorisation matrix again, signed in by the session cookie
+    ("sess.staff.a", Role.STAFF, "a", 201, 200),
+    ("sess.staff.b", Role.STAFF, "b", 403, 404),
+    ("sess.clerk.a", Role.CLERK, "a", 403, 200),
+    ("sess.auditor", Role.AUDITOR, None, 403, 200),
+    ("sess.admin", Role.ADMIN, None, 403, 200),
+    ("ju.min", Role.RESIDENT, "a", 403, 403),
+]
+
+
+def test_the_authorisation_matrix_holds_for_sessions(
+    client: TestClient, street: Street, services: Services
+) -> None:
+    resident = street.enrol()
+    body = {"rule_code": "VOL", "occurred_on": "2026-11-01"}
+    for name, role, community, award, read in SESSION_MATRIX:
+        if role is not Role.RESIDENT:
+            open_account(services, name, role, community)
+        csrf = sign_in(client, name)
+        headers = {"X-CSRF-Token": csrf}
+        awarded = post(client, f"/residents/{resident}/awards", body, **headers)
+        seen = client.get(f"/residents/{resident}")
+        assert (awarded.status_code, seen.status_code) == (award, read), (name, awarded.text)
+    assert street.balance(resident) == 10
+
+
+def test_linking_to_a_missing_or_elsewhere_resident_is_refused_over_http(
+    street: Street, services: Services
+) -> None:
+    resident_b = street.enrol("staff_b", "b")
+    before = event_count(services)
+    for resident in (str(uuid.uuid4()), resident_b):
+        body = {
+            "name": "li.na",
+            "display_name": "李娜",
+            "role": "staff",
+            "community": "a",
+            "resident_id": resident,
+            "password": "a fine long password",
+        }
+        response = street.call("POST", "/accounts", "admin", json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["field"] == "resident_id"
+    assert event_count(services) == before
+    assert street.call("GET", "/accounts?q=li.na", "admin").json()["total"] == 0
