@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from api.deps import (
     ActorDep,
@@ -26,7 +26,10 @@ from pointsbank.domain.community import Community
 
 router = APIRouter(tags=["accounts"])
 UserName = Annotated[str, Field(min_length=1, max_length=64)]
-Password = Annotated[str, Field(min_length=1, max_length=128)]
+# Passwords are taken exactly as typed: spaces are part of a passphrase.
+Password = Annotated[
+    str, StringConstraints(strip_whitespace=False), Field(min_length=1, max_length=128)
+]
 Label = Annotated[str, Field(min_length=1, max_length=60)]
 
 

@@ -92,3 +92,23 @@ def test_token_create_still_prints_a_working_token(cli_env: Services) -> None:
     assert code == 0, out
     actor = cli_env.accounts.authenticate(out.strip())
     assert actor is not None and actor.role.value == "clerk"
+
+
+def test_the_demo_accounts_sign_in_and_survive_a_rerun(cli_env: Services) -> None:
+    from api.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    code, out = run("demo")
+    assert code == 0, out
+    assert all(name in out for name, _ in DEMO_ACCOUNTS) and DEMO_PASSWORD in out
+    sessions = {
+        name: cli_env.sign_in.sign_in(name, DEMO_PASSWORD, "demo", cli_env.now())
+        for name, _ in DEMO_ACCOUNTS
+    }
+    roles = [cli_env.accounts.find(s.user_id).role.value for s in sessions.values()]  # type: ignore[union-attr]
+    assert sorted(set(roles)) == ["admin", "auditor", "clerk", "staff"]
+    assert roles.count("staff") == 4 and roles.count("clerk") == 2
+    before = event_count(cli_env)
+    assert run("demo")[0] == 0
+    assert event_count(cli_env) == before
+    for session in sessions.values():
+        assert cli_env.accounts.sessions.resume(session.session_id, cli_env.now()) is not None

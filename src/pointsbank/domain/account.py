@@ -100,13 +100,16 @@ class Account(Aggregate):
         require(
             0 < len(display_name) <= MAX_DISPLAY_NAME,
             DomainError(
-                f"display name must be 1 to {MAX_DISPLAY_NAME} characters", field="display_name"
+                f"姓名须为 1 到 {MAX_DISPLAY_NAME} 个字符 (display name length)",
+                field="display_name",
             ),
         )
         _check_scope(role, community_ids)
         require(
             role is not Role.RESIDENT or resident_id is not None,
-            DomainError("a resident account must be linked to its resident", field="resident_id"),
+            DomainError(
+                "居民账户须关联居民编号 (must be linked to its resident)", field="resident_id"
+            ),
         )
         return cls._create(
             cls.Opened,
@@ -128,12 +131,14 @@ class Account(Aggregate):
         _check_scope(role, community_ids)
         require(
             (role, community_ids) != (self.role, self.community_ids),
-            DomainError("the account already has this role and scope", field="role"),
+            DomainError("账户已是这个角色和社区 (already this role and scope)", field="role"),
         )
         if self.resident_id is not None and role is Role.RESIDENT:
             require(
                 community_ids == self.community_ids,
-                DomainError("a resident's account serves the resident's community", field="role"),
+                DomainError(
+                    "居民账户只服务于其居住的社区 (a resident's own community)", field="role"
+                ),
             )
         self.trigger_event(
             self.RoleChanged,
@@ -143,15 +148,15 @@ class Account(Aggregate):
         )
 
     def disable(self, ctx: Context) -> None:
-        require(not self.disabled, DomainError("the account is already disabled"))
+        require(not self.disabled, DomainError("账户已经停用 (the account is already disabled)"))
         require(
             ctx.actor.user_id != str(self.id),
-            DomainError("you may not disable your own account"),
+            DomainError("不能停用自己的账户 (you may not disable your own account)"),
         )
         self.trigger_event(self.Disabled, **ctx.meta(ctx.today, "account disabled"))
 
     def enable(self, ctx: Context) -> None:
-        require(self.disabled, DomainError("the account is not disabled"))
+        require(self.disabled, DomainError("账户未停用 (the account is not disabled)"))
         self.trigger_event(self.Enabled, **ctx.meta(ctx.today, "account re-enabled"))
 
     def reset_password(self, ctx: Context) -> None:
@@ -160,7 +165,7 @@ class Account(Aggregate):
     def change_password(self, ctx: Context) -> None:
         require(
             ctx.actor.user_id == str(self.id),
-            DomainError("only the account's holder changes its password; others reset it"),
+            DomainError("只有本人可以修改密码，他人只能重置 (only the holder changes it)"),
         )
         self.trigger_event(self.PasswordChanged, **ctx.meta(ctx.today, "password changed"))
 
@@ -171,7 +176,7 @@ def _check_name(name: str) -> None:
         0 < len(normal) <= MAX_NAME
         and all(c.isalnum() or c in "._-@" for c in normal)
         and normal.isprintable(),
-        DomainError(f"user name must be 1 to {MAX_NAME} letters, digits or . _ - @", field="name"),
+        DomainError(f"用户名须为 1 到 {MAX_NAME} 个字母、数字或 . _ - @ (user name)", field="name"),
     )
 
 
@@ -179,10 +184,15 @@ def _check_scope(role: Role, community_ids: list[UUID]) -> None:
     if role in COMMUNITY_ROLES:
         require(
             len(community_ids) == 1,
-            DomainError(f"a {role.value} account serves exactly one community", field="community"),
+            DomainError(
+                f"{role.value} 账户须属于一个社区 (serves exactly one community)", field="community"
+            ),
         )
     else:
         require(
             not community_ids,
-            DomainError(f"a {role.value} account serves the whole street", field="community"),
+            DomainError(
+                f"{role.value} 账户服务全街道，不选社区 (serves the whole street)",
+                field="community",
+            ),
         )
