@@ -65,6 +65,7 @@ class AccountQueries:
         residents_only: bool = False,
     ) -> tuple[list[Row], int]:
         """One page of accounts (all, or one community's) whose names contain `search`."""
+        search = "".join(c for c in search if c.isprintable())
         where, params = ["(a.name LIKE ? OR a.display_name LIKE ?)"], [f"%{search}%", f"%{search}%"]
         if community_id is not None:
             where.append("a.community_id = ?")

@@ -132,7 +132,14 @@ def create_token(
     check_form(request, user, csrf_token)
     now = services.now()
     expires = now + timedelta(days=days) if days else None
-    issued = services.accounts.tokens.create(user.actor.user_id, label.strip(), now, expires)
+    try:
+        issued = services.accounts.tokens.create(user.actor.user_id, label.strip(), now, expires)
+    except DomainError as exc:
+        rows = services.accounts.tokens.of(user.actor.user_id)
+        errors = {"label": exc.detail}
+        return render(
+            request, services, "tokens.html", user, 422, tokens=rows, errors=errors, created=None
+        )
     rows = services.accounts.tokens.of(user.actor.user_id)
     notice = "令牌已创建：它只显示这一次，请立即复制保存。"
     return render(

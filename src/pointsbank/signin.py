@@ -46,7 +46,8 @@ class SignIn:
         self.throttle = throttle
 
     def sign_in(self, name: str, password: str, address: str, at: datetime) -> OpenSession:
-        user_name = Account.normalise(name)[:64]
+        # Logged as typed, less what no database column can hold.
+        user_name = "".join(c for c in Account.normalise(name) if c.isprintable())[:64]
         self._refuse_if_locked(user_name, address, at)
         account = self.accounts.find(str(Account.id_for(user_name)))
         stored = self.accounts.passwords.hash_of(str(account.id)) if account else None

@@ -243,3 +243,25 @@ def test_linking_to_a_missing_or_elsewhere_resident_is_refused_over_http(
         assert response.json()["field"] == "resident_id"
     assert event_count(services) == before
     assert street.call("GET", "/accounts?q=li.na", "admin").json()["total"] == 0
+
+
+def test_control_characters_never_reach_the_store(
+    client: TestClient, street: Street, services: Services
+) -> None:
+    before = event_count(services)
+    body = {
+        "name": "li.na",
+        "display_name": "李\x00娜",
+        "role": "admin",
+        "password": "a fine pw 123",
+    }
+    assert street.call("POST", "/accounts", "admin", json=body).status_code == 422
+    assert event_count(services) == before
+    assert street.call("GET", "/accounts?q=a%00b", "admin").status_code == 200
+    login = client.post("/ui/login", data={"username": "de\x00sk.a", "password": "x"})
+    assert login.status_code == 401
+    csrf = sign_in(client, "desk.a")
+    token = client.post(
+        "/account/tokens", json={"label": "扫\x00码"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert token.status_code == 422

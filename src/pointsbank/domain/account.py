@@ -98,7 +98,7 @@ class Account(Aggregate):
     ) -> Account:
         _check_name(name)
         require(
-            0 < len(display_name) <= MAX_DISPLAY_NAME,
+            0 < len(display_name) <= MAX_DISPLAY_NAME and display_name.isprintable(),
             DomainError(
                 f"姓名须为 1 到 {MAX_DISPLAY_NAME} 个字符 (display name length)",
                 field="display_name",
