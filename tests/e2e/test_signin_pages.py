@@ -192,3 +192,17 @@ def test_the_admin_opens_an_account_on_a_phone(browser: Browser, site: Site) -> 
     sign_out(page)
     log_in(page, site, "zhao.lei", "welcome to the street")
     expect(page).to_have_url(re.compile("/ui/desk" + "$"))
+
+
+def test_the_account_list_follows_the_search_box_with_local_htmx(
+    browser: Browser, site: Site
+) -> None:
+    page = browser.new_page()
+    remote = []
+    page.on("request", lambda r: remote.append(r.url) if not r.url.startswith(site.url) else None)
+    log_in(page, site, "boss")
+    expect(page.locator("#accounts tbody tr")).to_have_count(5)
+    page.fill("#f-q", "staff")
+    expect(page.locator("#accounts tbody tr")).to_have_count(2)
+    assert page.evaluate("typeof htmx") == "object"
+    assert remote == []
