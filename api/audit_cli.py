@@ -13,11 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from api.auditing import sign_head, trusted_key, verify_all
 from api.services import PROJECTIONS, open_services
-from pointsbank.digests import SignedDigest, generate_key
+from pointsbank.digests import UNSIGNED_WARNING, SignedDigest, generate_key
 from pointsbank.domain.common import DomainError
 from pointsbank.domain.community import Community
 from pointsbank.exports import verify_export
+from pointsbank.inputs import CODE, InputRefused, clean_text
 from pointsbank.settings import Settings
+from projections.chain import chained_after
 from projections.export import ExportRefused, export_lines
 from projections.replay import replay as run_replay
 
@@ -70,17 +72,37 @@ def sign(
     typer.echo(json.dumps(digest.to_json(), ensure_ascii=False))
 
 
+PublicKey = Annotated[
+    str | None,
+    typer.Option(
+        help="the street's published public key (hex); default POINTSBANK_AUDIT_PUBLIC_KEY "
+        "or the signing key's own"
+    ),
+]
+Unsigned = Annotated[
+    bool,
+    typer.Option(
+        "--unsigned",
+        help="accept a chain-only check when no key is configured or nothing is anchored "
+        "(signatures are then NOT checked)",
+    ),
+]
+
+
 @audit_app.command()
 def verify(
     digest: Annotated[
         list[Path] | None, typer.Option(help="a published digest (JSON) to check as well")
     ] = None,
+    public_key: PublicKey = None,
+    unsigned: Unsigned = False,
 ) -> None:
-    """Recompute the chain from the events; check the stored chain and every digest."""
+    """Recompute the chain from the events; check the stored chain and every signed digest."""
     published = [SignedDigest.from_json(json.loads(p.read_text())) for p in digest or []]
     services = open_services(Settings())
     try:
-        result = verify_all(services, published)
+        result = verify_all(services, published, public_key)
+        newer = chained_after(services.db, result.anchored_position)
     finally:
         services.close()
     for note in result.notes:
@@ -88,11 +110,27 @@ def verify(
     if not result.ok:
         typer.echo(f"FAILED at position {result.failed_position}: {result.failure}")
         raise typer.Exit(1)
+    _judge_trust(result.trust_problem, unsigned)
     typer.echo(
         f"OK: {result.checked} events chained up to position {result.head_position} "
-        f"(head {result.head}); {result.digests} digest(s) hold; "
+        f"(head {result.head}); {result.digests} digest(s) hold, signatures "
+        f"{result.signatures}; anchored up to position {result.anchored_position}, "
+        f"{newer} chained event(s) after it not anchored yet; "
         f"{result.unchained} newer event(s) not chained yet"
     )
+
+
+def _judge_trust(problem: str | None, unsigned: bool) -> None:
+    """Refuse an intact but unproven result, unless `--unsigned` accepts it (said out loud)."""
+    if problem is None:
+        return
+    if not unsigned:
+        typer.echo(f"NOT VERIFIED 未通过: {problem}")
+        raise typer.Exit(1)
+    banner = "!" * 72
+    for line in (banner, f"WARNING 警告: {problem}", UNSIGNED_WARNING, banner):
+        typer.echo(line)
+        typer.echo(line, err=True)
 
 
 @audit_app.command()
@@ -133,9 +171,9 @@ def export(
     out: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
 ) -> None:
     """Write events with positions and chain hashes as JSON lines."""
+    community_id = _community(community) if community else None
     settings = Settings()
     services = open_services(settings)
-    community_id = _community(community) if community else None
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
         services.chain.catch_up()
@@ -156,24 +194,26 @@ def _community(text: str) -> UUID:
     try:
         return UUID(text)
     except ValueError:
-        return Community.id_for(text)
+        pass
+    try:
+        return Community.id_for(clean_text(text, CODE))
+    except InputRefused as refused:
+        raise typer.BadParameter(str(refused), param_hint="--community") from None
 
 
 @audit_app.command("verify-export")
 def verify_export_file(
-    file: Path,
-    public_key: Annotated[
-        str | None, typer.Option(help="the street's published public key (hex)")
-    ] = None,
+    file: Path, public_key: PublicKey = None, unsigned: Unsigned = False
 ) -> None:
     """Check an export offline, with no database."""
     with file.open(encoding="utf-8") as lines:
-        check = verify_export(lines, public_key or trusted_key(Settings()))
+        check = verify_export(lines, trusted_key(Settings(), public_key))
     for note in check.notes:
         typer.echo(f"note: {note}", err=True)
     if not check.ok:
         typer.echo(f"REJECTED at position {check.failed_position}: {check.failure}")
         raise typer.Exit(1)
+    _judge_trust(check.trust_problem, unsigned)
     kind = "contiguous chain" if check.contiguous else "individually chained events"
     anchors = ", ".join(map(str, check.anchored_at)) or "none"
     typer.echo(

@@ -12,8 +12,10 @@ from pointsbank.settings import Settings
 from projections.chain import Verification, store_digest, verify
 
 
-def trusted_key(settings: Settings) -> str | None:
-    """The street's published public key: configured, or the signing key's own."""
+def trusted_key(settings: Settings, given: str | None = None) -> str | None:
+    """The street's published public key: given, configured, or the signing key's own."""
+    if given:
+        return given.strip().lower()
     if settings.audit_public_key:
         return settings.audit_public_key.strip().lower()
     if settings.signing_key and Path(settings.signing_key).exists():
@@ -21,8 +23,11 @@ def trusted_key(settings: Settings) -> str | None:
     return None
 
 
-def verify_all(services: Services, published: Sequence[SignedDigest] = ()) -> Verification:
-    return verify(services.bank, services.db, trusted_key(services.settings), published)
+def verify_all(
+    services: Services, published: Sequence[SignedDigest] = (), public_key: str | None = None
+) -> Verification:
+    key = trusted_key(services.settings, public_key)
+    return verify(services.bank, services.db, key, published)
 
 
 def sign_head(services: Services, position: int | None = None) -> SignedDigest:

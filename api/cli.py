@@ -96,5 +96,22 @@ def rebuild() -> None:
     typer.echo(f"rebuilt read models up to log position {position}")
 
 
+@app.command("erase-compact")
+def erase_compact() -> None:
+    """Rid the database files of erased personal data; every erasure runs it, rerun it if it
+    reported that it could not finish (PostgreSQL: VACUUM FULL personal_data)."""
+    services = open_services(Settings())
+    try:
+        done = services.registry.compact()
+    finally:
+        services.close()
+    if not done:
+        typer.echo(
+            "数据库忙，未完成 the database is busy: run `pointsbank erase-compact` again", err=True
+        )
+        raise typer.Exit(1)
+    typer.echo("已清除 erased personal data is gone from the database files")
+
+
 def main() -> None:
     app()

@@ -61,7 +61,8 @@ class Seeder:
         self.today = self.now.astimezone(services.settings.zone).date()
 
     def cmd(self, actor: Actor, key: str) -> Command:
-        ctx = Context(actor=actor, at=self.now, today=self.today)
+        opened_on = self.services.settings.street_opened_on
+        ctx = Context(actor=actor, at=self.now, today=self.today, opened_on=opened_on)
         return Command(ctx=ctx, key=f"demo:{key}", fingerprint=f"demo:{key}")
 
     def days_ago(self, days: int) -> date:

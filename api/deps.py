@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
@@ -15,10 +16,12 @@ from pydantic import BaseModel, ConfigDict
 from api.auth import CSRF_HEADER, WHILE_MUST_CHANGE, authenticate, require_csrf
 from api.problems import ApiProblem
 from api.services import Services
-from pointsbank.application import Command, Outcome
-from pointsbank.domain.common import Actor, Context, NotFound, Role
+from pointsbank.application import Command, Outcome, unknown
+from pointsbank.domain.authority import can_see
+from pointsbank.domain.common import Actor, Context, Role
 
 MAX_KEY_LENGTH = 200
+log = logging.getLogger("pointsbank.api")
 
 
 class Body(BaseModel):
@@ -77,9 +80,9 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 def visible(actor: Actor, row: dict[str, Any] | None, what: str, key: UUID) -> dict[str, Any]:
     """Staff and clerks see only their own community (and street-wide rows, whose community is
     null); to them everything else does not exist."""
-    own = actor.community_id if actor.role in (Role.STAFF, Role.CLERK) else None
-    if row is None or (own is not None and row["community_id"] not in (None, str(own))):
-        raise NotFound(f"unknown {what} {key}", **{f"{what}_id": str(key)})
+    community = row and row["community_id"]
+    if row is None or not can_see(actor, UUID(str(community)) if community else None):
+        raise unknown(what, key)
     return row
 
 
@@ -102,16 +105,31 @@ class Commander:
             ensure_ascii=False,
         )
         at = self.services.now()
+        settings = self.services.settings
         ctx = Context(
-            actor=self.actor, at=at, today=at.astimezone(self.services.settings.zone).date()
+            actor=self.actor,
+            at=at,
+            today=at.astimezone(settings.zone).date(),
+            opened_on=settings.street_opened_on,
         )
         return Command(
             ctx=ctx, key=self.key, fingerprint=hashlib.sha256(canonical.encode()).hexdigest()
         )
 
     def respond(self, outcome: Outcome) -> JSONResponse:
-        self.services.projected(outcome.position)
+        """The command's own result; once recorded, nothing after can turn it into an error."""
         headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+        try:
+            self.services.projected(outcome.position)
+        except Exception as exc:  # the change is recorded: report it, and say reads may lag
+            log.warning(
+                "%s %s recorded at event %s, read models lag: %s",
+                self.request.method,
+                self.request.url.path,
+                outcome.position,
+                exc,
+            )
+            headers["Read-Models-Lagging"] = "true"
         return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)
 
 

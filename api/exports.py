@@ -3,6 +3,10 @@
 CSV goes out in chunks as rows are read. XLSX is written by openpyxl's write-only workbook
 (rows are flushed to a temporary file as they come) and then sent in chunks; memory stays
 flat however many rows there are.
+
+Stored text is written safely whatever it holds: characters no file may carry (text stored
+before the input policy) become U+FFFD, and text a spreadsheet would run as a formula is kept
+as text (an apostrophe before it in CSV, a typed string cell in XLSX).
 """
 
 from __future__ import annotations
@@ -13,11 +17,17 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from pointsbank.inputs import scrub
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 CHUNK_ROWS = 1000
 CHUNK_BYTES = 64 * 1024
@@ -31,6 +41,7 @@ CATEGORIES = {
     "other": "其他",
 }
 Column = tuple[str, str]  # (header, key)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Format(StrEnum):
@@ -54,7 +65,23 @@ def cell(key: str, value: Any) -> Any:
         return KINDS.get(value, value)
     if key == "category":
         return CATEGORIES.get(value, value)
+    return scrub(value) if isinstance(value, str) else value
+
+
+def csv_text(value: Any) -> Any:
+    """Text a spreadsheet would read as a formula, quoted so that it stays text (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
+
+
+def xlsx_cell(worksheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """Text as a typed string cell: shown verbatim, never run as a formula."""
+    if not isinstance(value, str):
+        return value
+    typed = WriteOnlyCell(worksheet, value=value)
+    typed.data_type = "s"
+    return typed
 
 
 def _values(columns: Sequence[Column], row: dict[str, Any]) -> list[Any]:
@@ -67,7 +94,7 @@ def csv_chunks(columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> Ite
     writer = csv.writer(buffer)
     writer.writerow([header for header, _ in columns])
     for count, row in enumerate(rows, start=1):
-        writer.writerow(_values(columns, row))
+        writer.writerow([csv_text(value) for value in _values(columns, row)])
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -82,7 +109,7 @@ def xlsx_chunks(
     worksheet = workbook.create_sheet(sheet)
     worksheet.append([header for header, _ in columns])
     for row in rows:
-        worksheet.append(_values(columns, row))
+        worksheet.append([xlsx_cell(worksheet, value) for value in _values(columns, row)])
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -13,6 +14,7 @@ from pointsbank.application import PointsBank
 from pointsbank.counter import Counter
 from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, TokenStore
 from pointsbank.db import Database, open_database
+from pointsbank.domain.common import DomainError
 from pointsbank.earning import Earning
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
@@ -29,13 +31,20 @@ from projections.counter_queries import CounterQueries
 from projections.earning import earning
 from projections.ledger import ledger
 from projections.migrate import migrate
-from projections.projector import Projection, Projector
+from projections.projector import Projection, ProjectionFailed, Projector
 from projections.queries import Queries
 from projections.rankings import Rankings, freeze
 from projections.statements import AnnualStatements
 
 log = logging.getLogger("pointsbank.projector")
 PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity, accounts)
+
+
+class ReadModelsBehind(DomainError):
+    """The read models cannot show a recorded change yet; the change itself stands."""
+
+    status = 503
+    code = "read-models-behind"
 
 
 @dataclass
@@ -80,13 +89,19 @@ class Services:
         return datetime.now(UTC)
 
     def projected(self, position: int | None) -> None:
-        """Read-your-writes: return once `position` is visible in the read models."""
+        """Read-your-writes: return once `position` is visible in the read models.
+
+        Raises ReadModelsBehind when they cannot get there (a failing projection, a timeout)."""
         if position is None:
             return
         if self.settings.inprocess_projector:
-            self.projector.catch_up(until=position)
-        else:
-            self.projector.wait_for(position)
+            try:
+                self.projector.catch_up(until=position)
+            except ProjectionFailed as failed:
+                at = failed.failure.position
+                raise ReadModelsBehind(str(failed), failed_position=at) from None
+        elif not self.projector.wait_for(position):
+            raise ReadModelsBehind(f"event {position} was not projected in time")
 
     @property
     def rankings(self) -> Rankings:
@@ -119,14 +134,22 @@ class Services:
     def follow_log(self, stop: threading.Event) -> None:
         """Keep the read models and the audit hash chain current until `stop` is set."""
         while not stop.is_set():
-            try:
-                self.projector.catch_up()
-                self.chain.catch_up()
-            except Exception:
-                # Keep following: a store hiccup must not silently end the read models' updates.
-                log.exception("projecting failed; retrying")
-                stop.wait(5 * self.settings.projector_poll_seconds)
-            stop.wait(self.settings.projector_poll_seconds)
+            # Each follower on its own: a stuck projection must not hold the evidence back.
+            stalled = [self._follow(follower.catch_up) for follower in (self.projector, self.chain)]
+            stop.wait(self.settings.projector_poll_seconds * (5 if any(stalled) else 1))
+
+    @staticmethod
+    def _follow(catch_up: Callable[[], object]) -> bool:
+        """Run one follower's catch-up; True when it failed and should back off."""
+        try:
+            catch_up()
+        except ProjectionFailed:
+            return True  # the projector has said why, once; readiness reports it
+        except Exception:
+            # Keep following: a store hiccup must not silently end the updates.
+            log.exception("following the log failed; retrying")
+            return True
+        return False
 
     def close(self) -> None:
         self._stop.set()

@@ -4,7 +4,8 @@ The chain (`audit_chain`) is evidence, not a view: no rebuild ever empties it. I
 tracked like a projection (row `audit_chain` of `projection_tracking`) and chains each batch in
 one transaction. `verify` recomputes every hash from the stored records alone (see
 `pointsbank.chain` for the encoding), compares it with the stored chain and checks the signed
-digests, and names the first position that fails.
+digests, and names the first position that fails. It trusts nothing by default:
+`Verification.verified` needs the street's published key and a signed digest that holds.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pointsbank.application import PointsBank
 from pointsbank.chain import GENESIS, Record, link
 from pointsbank.db import Database
-from pointsbank.digests import SignedDigest, signature_problem
+from pointsbank.digests import NO_TRUSTED_KEY, SignedDigest, signature_problem, unanchored
 from projections.projector import tracked_position
 
 TRACKING_NAME = "audit_chain"
@@ -136,6 +137,12 @@ def stored_digests(db: Database) -> list[SignedDigest]:
     return [SignedDigest(**row) for row in rows]
 
 
+def chained_after(db: Database, position: int) -> int:
+    """How many chained events come after `position` (those no digest at it anchors)."""
+    row = db.query_one("SELECT count(*) AS n FROM audit_chain WHERE position > ?", (position,))
+    return int(row["n"]) if row else 0
+
+
 @dataclass
 class Verification:
     """What `verify` found: how far it checked, and the first failing position if any."""
@@ -148,10 +155,36 @@ class Verification:
     failed_position: int | None = None
     failure: str | None = None
     notes: list[str] = field(default_factory=list)
+    trusted_key: str | None = None
+    anchored_position: int = 0
+    digest_failed: bool = False
 
     @property
     def ok(self) -> bool:
+        """The log, its chain and every digest agree (not yet that the signer is the street)."""
         return self.failure is None
+
+    @property
+    def signatures(self) -> str:
+        """`unchecked` (no published key), `failed`, `none` (no digest yet) or `verified`."""
+        if self.trusted_key is None:
+            return "unchecked"
+        if self.digest_failed:
+            return "failed"
+        return "verified" if self.digests else "none"
+
+    @property
+    def trust_problem(self) -> str | None:
+        """Why a consistent chain is still not proven to be the street's, or None."""
+        if self.trusted_key is None:
+            return NO_TRUSTED_KEY
+        if self.checked and not self.anchored_position:
+            return unanchored(0, self.head_position)
+        return None
+
+    @property
+    def verified(self) -> bool:
+        return self.ok and self.trust_problem is None
 
     def fail(self, position: int, reason: str) -> None:
         if self.failed_position is None or position < self.failed_position:
@@ -164,22 +197,28 @@ def verify(
     trusted_key: str | None,
     published: Sequence[SignedDigest] = (),
 ) -> Verification:
-    """Recompute the chain from the log; check it against the stored chain and every digest."""
-    result = Verification()
+    """Recompute the chain from the log; check it against the stored chain and every digest.
+
+    Without `trusted_key` each digest is checked against its own key only, and the result says
+    its signatures are unchecked.
+    """
+    result = Verification(trusted_key=trusted_key)
     digests = [*stored_digests(db), *published]
     computed = _walk(bank, db, result, {d.position for d in digests})
     for digest in digests:
         result.digests += 1
         problem = signature_problem(digest, trusted_key)
         if problem is not None:
+            result.digest_failed = True
             result.fail(digest.position, f"摘要被拒 digest rejected: {problem}")
         elif computed.get(digest.position) != digest.head:
+            result.digest_failed = True
             result.fail(
                 digest.position,
                 "与签名摘要不符 the log up to here no longer hashes to the signed head",
             )
-    if trusted_key is None and digests:
-        result.notes.append("no trusted public key configured: digests checked against own key")
+        elif digest.position <= result.head_position:
+            result.anchored_position = max(result.anchored_position, digest.position)
     return result
 
 

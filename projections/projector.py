@@ -2,13 +2,17 @@
 
 Each batch is one transaction: the tracking position moves first (a conditional update, which
 serialises rival projectors across processes), then every event of the batch is applied.
+An event that cannot be projected stops the projector just before it, loudly: it keeps the
+failure (readiness reports it), logs it once, and retries until the event projects.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pointsbank.application import PointsBank
@@ -16,6 +20,24 @@ from pointsbank.db import Cursor, Database
 
 Handler = Callable[[Cursor, Any, int], None]
 TRACKING_NAME = "read_models"
+log = logging.getLogger("pointsbank.projector")
+
+
+@dataclass(frozen=True)
+class ProjectionFailure:
+    """The event the read models cannot get past, and why."""
+
+    position: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"event {self.position} cannot be projected: {self.reason}"
+
+
+class ProjectionFailed(Exception):
+    def __init__(self, failure: ProjectionFailure) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
 
 
 class Projection:
@@ -58,31 +80,58 @@ class Projector:
         self.db = db
         self.projections = projections
         self.batch_size = batch_size
+        self.failure: ProjectionFailure | None = None
         self._lock = threading.Lock()
 
     def position(self) -> int:
         return tracked_position(self.db, TRACKING_NAME)
 
     def run_once(self) -> int:
-        """Project the next batch; returns how many events it applied (0 when none or raced)."""
+        """Project the next batch; returns how many events it applied (0 when none or raced).
+
+        Raises ProjectionFailed when an event cannot be projected, after projecting the events
+        before it."""
         start = self.position()
         notifications = self.app.recorder.select_notifications(
             start=start + 1, limit=self.batch_size
         )
-        if not notifications:
+        events: list[tuple[int, Any]] = []
+        try:
+            for notification in notifications:
+                events.append((notification.id, _decoded(self.app, notification)))
+            applied = self._project(start, events)
+        except ProjectionFailed as failed:
+            self._failed(failed.failure)
+            self._project(start, [e for e in events if e[0] < failed.failure.position])
+            raise
+        if self.failure is not None and self.position() >= self.failure.position:
+            log.info("read models projected past event %d again", self.failure.position)
+            self.failure = None
+        return applied
+
+    def _project(self, start: int, events: Sequence[tuple[int, Any]]) -> int:
+        if not events:
             return 0
-        events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
         with self.db.transaction() as cur:
             cur.execute(
                 "UPDATE projection_tracking SET position = ? WHERE name = ? AND position = ?",
-                (notifications[-1].id, TRACKING_NAME, start),
+                (events[-1][0], TRACKING_NAME, start),
             )
             if cur.rowcount != 1:
                 return 0
             for position, event in events:
                 for projection in self.projections:
-                    projection.apply(cur, event, position)
+                    try:
+                        projection.apply(cur, event, position)
+                    except Exception as exc:
+                        raise ProjectionFailed(_failure(position, exc)) from exc
         return len(events)
+
+    def _failed(self, failure: ProjectionFailure) -> None:
+        """Say why once: the projector retries the same event until it projects."""
+        if failure != self.failure:
+            log.error("read models stopped: %s; retrying", failure)
+        self.failure = failure
 
     def catch_up(self, until: int | None = None) -> None:
         """Project until the log is exhausted, or until `until` has been projected."""
@@ -119,3 +168,14 @@ class Projector:
             )
         self.catch_up()
         return self.position()
+
+
+def _decoded(app: PointsBank, notification: Any) -> Any:
+    try:
+        return app.mapper.to_domain_event(notification)
+    except Exception as exc:
+        raise ProjectionFailed(_failure(notification.id, exc)) from exc
+
+
+def _failure(position: int, exc: Exception) -> ProjectionFailure:
+    return ProjectionFailure(position, f"{type(exc).__name__}: {exc}")

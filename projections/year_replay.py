@@ -4,6 +4,9 @@ or any year's rankings as of a log position.
 Every event up to the frozen log position is projected afresh into a scratch SQLite database
 (through the same projections as the live read models), and the ranking is read there with
 the same code that froze it; equal digests prove the published ranking follows from the log.
+Verifying a closed year also projects the rest of the log and reads the year again: a closed
+year's figures must be what the events determine today too, so a later event that changed
+them (however it got in) makes the verification fail instead of agreeing with the freeze.
 """
 
 from __future__ import annotations
@@ -37,27 +40,28 @@ def replayed(
         scratch = PointsBank(event_store_env(url), PersonalDataRegistry(db))  # creates the log
         try:
             migrate(url)
-            start = 1
-            while start <= up_to_position:
-                batch = source.recorder.select_notifications(
-                    start=start, limit=BATCH, stop=up_to_position
-                )
-                if not batch:
-                    break
-                with db.transaction() as cur:
-                    for notification in batch:
-                        event = source.mapper.to_domain_event(notification)
-                        for projection in projections:
-                            projection.apply(cur, event, notification.id)
-                start = batch[-1].id + 1
-            db.execute(
-                "UPDATE projection_tracking SET position = ? WHERE name = ?",
-                (up_to_position, TRACKING_NAME),
-            )
+            project(source, projections, db, 1, up_to_position)
             yield db
         finally:
             scratch.close()
             db.close()
+
+
+def project(
+    source: PointsBank, projections: Sequence[Projection], db: Database, start: int, stop: int
+) -> None:
+    """Project the log's events from `start` to `stop` into `db`, and track `stop`."""
+    while start <= stop:
+        batch = source.recorder.select_notifications(start=start, limit=BATCH, stop=stop)
+        if not batch:
+            break
+        with db.transaction() as cur:
+            for notification in batch:
+                event = source.mapper.to_domain_event(notification)
+                for projection in projections:
+                    projection.apply(cur, event, notification.id)
+        start = batch[-1].id + 1
+    db.execute("UPDATE projection_tracking SET position = ? WHERE name = ?", (stop, TRACKING_NAME))
 
 
 def reproduce(
@@ -70,6 +74,22 @@ def reproduce(
     """The community's ranking for `year` as the log up to `up_to_position` determines it."""
     with replayed(source, projections, up_to_position) as db:
         return freeze(db, community_id, year)
+
+
+def reproduce_now(
+    source: PointsBank,
+    projections: Sequence[Projection],
+    community_id: str,
+    year: int,
+    up_to_position: int,
+) -> tuple[FrozenRanking, FrozenRanking]:
+    """The community's ranking for `year` as the log up to the freeze determines it, and as
+    the whole log determines it now; one replay serves both."""
+    with replayed(source, projections, up_to_position) as db:
+        at_freeze = freeze(db, community_id, year)
+        head = max(source.recorder.max_notification_id() or 0, up_to_position)
+        project(source, projections, db, up_to_position + 1, head)
+        return at_freeze, freeze(db, community_id, year)
 
 
 def rankings_as_of(

@@ -78,9 +78,15 @@ class PostgresServer:
         self._bindir = bindir
         self._basedir = basedir
         self._datadir = basedir / "data"
+        self.log_path = basedir / "postgres.log"  # the server's log, for tests that read it
         self.port = port
         self.url = self._url_for("postgres")
         self._stopped = False
+
+    @property
+    def data_dir(self) -> Path:
+        """The cluster's data directory (tests read relation files from it)."""
+        return self._datadir
 
     def _url_for(self, dbname: str) -> str:
         return f"postgresql://{_PG_USER}@127.0.0.1:{self.port}/{dbname}"
@@ -145,7 +151,7 @@ def start_postgres() -> PostgresServer:
     server = PostgresServer(bindir, basedir, port)
     atexit.register(server.stop)
     datadir = basedir / "data"
-    logfile = basedir / "postgres.log"
+    logfile = server.log_path
     options = (
         f"-p {port} -k {basedir} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,9 +20,10 @@ from fastapi.templating import Jinja2Templates
 from api.auth import Authenticated, authenticate, require_csrf
 from api.deps import ServicesDep
 from api.services import Services
-from pointsbank.application import Command
+from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import Context, DomainError, Role
 
+log = logging.getLogger("pointsbank.pages")
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 ROLE_NAMES = {
     "admin": "街道管理员",
@@ -109,6 +111,14 @@ def command(services: Services, user: Authenticated, key: str, fields: dict[str,
     canonical = json.dumps(visible, sort_keys=True, ensure_ascii=False)
     fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
     return Command(ctx, key=key or str(uuid.uuid4()), fingerprint=fingerprint)
+
+
+def settle(services: Services, outcome: Outcome) -> None:
+    """Wait for the read models to show a recorded change; if they lag, the change still stands."""
+    try:
+        services.projected(outcome.position)
+    except Exception as exc:
+        log.warning("page change recorded at event %s, read models lag: %s", outcome.position, exc)
 
 
 def field_errors(exc: DomainError, default: str) -> dict[str, str]:

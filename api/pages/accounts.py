@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ServicesDep
-from api.pages import ROLE_NAMES, PageUser, check_form, command, field_errors, render
+from api.pages import ROLE_NAMES, PageUser, check_form, command, field_errors, render, settle
 from api.routes.accounts import community_scope, scope_of
 from api.services import Services
 from pointsbank.application import Outcome
@@ -101,7 +101,7 @@ def open_account(
         outcome = services.accounts.open(
             cmd, name, display_name.strip(), chosen, scope, resident, password
         )
-        services.projected(outcome.position)
+        settle(services, outcome)
     except DomainError as exc:
         return _page(request, services, user, 422, errors=field_errors(exc, "name"), form=form)
     return _page(request, services, user, notice=f"已开设账户 {name}")
@@ -120,7 +120,7 @@ def _act(
     _require_manager(user)
     try:
         outcome = act(command(services, user, key, {"path": request.url.path}))
-        services.projected(outcome.position)
+        settle(services, outcome)
     except DomainError as exc:
         return _page(request, services, user, 422, error=exc.detail)
     return _page(request, services, user, notice=done)

@@ -17,7 +17,7 @@ from api.auth import (
     set_session_cookie,
 )
 from api.deps import ServicesDep
-from api.pages import HOME, PageUser, check_form, command, render
+from api.pages import HOME, PageUser, check_form, command, render, settle
 from pointsbank.domain.common import DomainError, Role
 from pointsbank.signin import LockedOut
 
@@ -101,7 +101,7 @@ def change_password(
         outcome = services.accounts.change_password(
             cmd, current_password, new_password, request.cookies.get(COOKIE)
         )
-        services.projected(outcome.position)
+        settle(services, outcome)
     except DomainError as exc:
         field = (
             "current_password" if exc.extra.get("field") == "current_password" else "new_password"

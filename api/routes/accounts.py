@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
@@ -19,6 +18,7 @@ from api.deps import (
     ServicesDep,
     get_commander,
 )
+from api.fields import Code, Moment, Name, PersonName
 from api.problems import ApiProblem
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, NotFound, Role
@@ -30,22 +30,21 @@ UserName = Annotated[str, Field(min_length=1, max_length=64)]
 Password = Annotated[
     str, StringConstraints(strip_whitespace=False), Field(min_length=1, max_length=128)
 ]
-Label = Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class NewAccount(Body):
     personal_fields: ClassVar[frozenset[str]] = frozenset({"password"})
     name: UserName
-    display_name: Annotated[str, Field(min_length=1, max_length=64)]
+    display_name: PersonName
     role: Role
-    community: Annotated[str | None, Field(max_length=40)] = None
+    community: Code | None = None
     resident_id: UUID | None = None
     password: Password
 
 
 class RoleChange(Body):
     role: Role
-    community: Annotated[str | None, Field(max_length=40)] = None
+    community: Code | None = None
 
 
 class PasswordReset(Body):
@@ -60,8 +59,8 @@ class PasswordChange(Body):
 
 
 class NewToken(Body):
-    label: Label
-    expires_at: datetime | None = None
+    label: Name
+    expires_at: Moment | None = None
 
 
 def community_scope(services: Any, code: str | None) -> list[UUID]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from api.fields import Code, Day, Name, Whole
 from pointsbank.domain.common import Role
 from pointsbank.domain.terms import MAX_MINUTES
 from projections.earning_queries import EarningQueries
@@ -20,17 +20,15 @@ router = APIRouter(prefix="/activities", tags=["activities"])
 
 class NewActivity(Body):
     community_id: UUID
-    rule_code: Annotated[str, Field(min_length=1, max_length=40)]
-    title: Annotated[str, Field(min_length=1, max_length=100)]
-    held_on: date
+    rule_code: Code
+    title: Name
+    held_on: Day
     starts_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
-    place: Annotated[str, Field(min_length=1, max_length=100)]
-    capacity: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    place: Name
+    capacity: Annotated[int, Whole(1, 10_000)]
     organiser: Annotated[
-        str,
+        Name,
         Field(
-            min_length=1,
-            max_length=100,
             description="the organising body (组织单位, e.g. 居委会 or a volunteer team), "
             "never a person's name: it is kept in the permanent event log",
         ),
@@ -43,7 +41,7 @@ class SignUp(Body):
 
 class Attendance(Body):
     resident_id: UUID
-    minutes: Annotated[int, Field(strict=True, ge=1, le=MAX_MINUTES)] | None = None
+    minutes: Annotated[int, Whole(1, MAX_MINUTES)] | None = None
 
 
 @router.post("", status_code=201)

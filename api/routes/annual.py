@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import ActorDep, ServicesDep, visible
 from api.exports import Column, Format, export
+from api.fields import Code
 from api.services import Services
 from pointsbank.domain.common import Actor, DomainError, Forbidden, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
@@ -93,7 +94,7 @@ def resident_ranking(
     year: Year,
     community_id: UUID | None = None,
     party_member: bool | None = None,
-    grid: Annotated[str | None, Query(max_length=40)] = None,
+    grid: Annotated[Code | None, Query()] = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> dict[str, Any]:
@@ -110,7 +111,7 @@ def export_resident_ranking(
     format: FormatQuery = Format.XLSX,
     community_id: UUID | None = None,
     party_member: bool | None = None,
-    grid: Annotated[str | None, Query(max_length=40)] = None,
+    grid: Annotated[Code | None, Query()] = None,
 ) -> StreamingResponse:
     """Download the residents' ranking as CSV or XLSX (streamed)."""
     rows = resident_rows(services, actor, year, community_id, party_member, grid)

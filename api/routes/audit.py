@@ -7,7 +7,7 @@ anything anywhere: any request of an auditor's token other than GET/HEAD/OPTIONS
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,12 +18,14 @@ from starlette.concurrency import run_in_threadpool
 from api.auditing import verify_all
 from api.auth import SELF_SERVICE_PATHS, authenticate
 from api.deps import ActorDep, ServicesDep
+from api.fields import Day, Moment, Name
+from api.fields import Position as LogPosition
 from api.problems import TITLES, problem
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, DomainError, NotFound, Role
 from projections.audit_queries import AsOf
-from projections.chain import stored_digests
+from projections.chain import chained_after, stored_digests
 from projections.export import export_lines
 from projections.rankings import Scope
 from projections.replay import replay as run_replay
@@ -39,7 +41,7 @@ def auditor(actor: ActorDep) -> Actor:
 
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)])
 Position = Annotated[int | None, Query(ge=0, le=2**62, description="as of this log position")]
-At = Annotated[datetime | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
+At = Annotated[Moment | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
 
 
 def as_of(position: Position = None, at: At = None) -> AsOf:
@@ -53,10 +55,19 @@ AsOfDep = Annotated[AsOf, Depends(as_of)]
 
 @router.get("/verify")
 def verify(services: ServicesDep) -> dict[str, Any]:
-    """Recompute the hash chain from the events; check the stored chain and signed digests."""
+    """Recompute the hash chain from the events; check the stored chain and signed digests.
+
+    `ok` holds only when the chain is intact and anchored by a digest signed with the street's
+    published key; `chain_ok` alone means the records agree with their chain, nothing more."""
     result = verify_all(services)
     return {
-        "ok": result.ok,
+        "ok": result.verified,
+        "chain_ok": result.ok,
+        "signatures": result.signatures,
+        "trusted_key": result.trusted_key,
+        "trust_problem": result.trust_problem,
+        "anchored_position": result.anchored_position,
+        "unanchored": chained_after(services.db, result.anchored_position),
         "failed_position": result.failed_position,
         "failure": result.failure,
         "checked": result.checked,
@@ -149,11 +160,11 @@ def rankings_as_of(
 
 @router.get("/actors/{actor_id}/activity")
 def activity(
-    actor_id: str,
+    actor_id: Name,
     services: ServicesDep,
-    since: Annotated[date, Query(description="first day (street's time zone)")],
-    until: Annotated[date, Query(description="last day, inclusive")],
-    after: Annotated[int, Query(ge=0, description="continue after this position")] = 0,
+    since: Annotated[Day, Query(description="first day (street's time zone)")],
+    until: Annotated[Day, Query(description="last day, inclusive")],
+    after: Annotated[LogPosition, Query(description="continue after this position")] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> dict[str, Any]:
     """Everything an actor did between two dates, in log order."""
@@ -167,8 +178,8 @@ def activity(
 @router.get("/export")
 def export(
     services: ServicesDep,
-    start: Annotated[int, Query(ge=1)] = 1,
-    stop: Annotated[int | None, Query(ge=1)] = None,
+    start: Annotated[LogPosition, Query(ge=1)] = 1,
+    stop: Annotated[LogPosition | None, Query(ge=1)] = None,
     community_id: UUID | None = None,
 ) -> StreamingResponse:
     """Events with positions and chain hashes as JSON lines (`pointsbank audit verify-export`)."""

@@ -7,16 +7,14 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from api.fields import Code, Name, Whole
 from api.routes.earning import RuleTerms
 from pointsbank.domain.rule import Category
 from pointsbank.domain.terms import Terms
 
 router = APIRouter(tags=["catalogue"])
-Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class NewCommunity(Body):
@@ -33,7 +31,7 @@ class NewRule(Body):
     code: Code
     name: Name
     category: Category
-    points: Annotated[int, Field(strict=True, ge=1, le=1000)]
+    points: Annotated[int, Whole(1, 1000)]
     terms: RuleTerms | None = None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,44 +10,44 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from api.fields import Day, Name, Note, Whole
 from pointsbank.counter import MAX_BASKET_LINES
 from pointsbank.domain.authority import require_community, require_role
 from pointsbank.domain.common import Actor, DomainError, Role
 from pointsbank.domain.goods import MAX_LINE_QUANTITY, MAX_PRICE, MAX_STOCK
 
 router = APIRouter(tags=["counter"])
-Name = Annotated[str, Field(min_length=1, max_length=100)]
-Reason = Annotated[str, Field(max_length=500)]
-Price = Annotated[int, Field(strict=True, ge=1, le=MAX_PRICE)]
+Price = Annotated[int, Whole(1, MAX_PRICE)]
+Stock = Annotated[int, Whole(0, MAX_STOCK)]
 
 
 class NewGoods(Body):
     community_id: UUID | None = Field(None, description="null for goods of the whole street")
     name: Name
     price: Price
-    stock: Annotated[int, Field(strict=True, ge=0, le=MAX_STOCK)] = 0
-    household_limit: Annotated[int, Field(strict=True, ge=0, le=MAX_STOCK)] = Field(
+    stock: Stock = 0
+    household_limit: Stock = Field(
         0, description="most a household may take a month; 0 for no limit"
     )
 
 
 class Restock(Body):
-    quantity: Annotated[int, Field(strict=True, ge=1, le=MAX_STOCK)]
-    note: Reason = ""
+    quantity: Annotated[int, Whole(1, MAX_STOCK)]
+    note: Note = ""
 
 
 class PriceChange(Body):
     price: Price
-    reason: Reason = "调价 price change"
+    reason: Note = "调价 price change"
 
 
 class Withdrawal(Body):
-    reason: Reason = "下架 withdrawn"
+    reason: Note = "下架 withdrawn"
 
 
 class BasketLine(Body):
     goods_id: UUID
-    quantity: Annotated[int, Field(strict=True, ge=1, le=MAX_LINE_QUANTITY)] = 1
+    quantity: Annotated[int, Whole(1, MAX_LINE_QUANTITY)] = 1
 
 
 class Redemption(Body):
@@ -57,7 +56,7 @@ class Redemption(Body):
 
 
 class Cancellation(Body):
-    reason: Reason = ""
+    reason: Note = ""
 
 
 def _own_community(actor: Actor) -> UUID | None:
@@ -128,7 +127,7 @@ def list_receipts(
     services: ServicesDep,
     actor: ActorDep,
     resident_id: UUID | None = None,
-    day: date | None = None,
+    day: Day | None = None,
 ) -> list[dict[str, Any]]:
     """Receipts, newest first, by resident or by day."""
     return services.counter_queries.receipts(_own_community(actor), resident_id, day)
@@ -152,9 +151,9 @@ def cancel(
 def counter_reports(
     services: ServicesDep,
     actor: ActorDep,
-    day: date,
+    day: Day,
     community_id: UUID | None = None,
-    counter: Annotated[str | None, Query(max_length=100)] = None,
+    counter: Annotated[Name | None, Query()] = None,
 ) -> dict[str, Any]:
     """A day's counter reports, one per counter, reconciled with stock and points movements."""
     require_role(actor, Role.CLERK, Role.STAFF, Role.ADMIN, Role.AUDITOR)

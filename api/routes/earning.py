@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from api.fields import Code, Day, Flag, Name, Reason, Version, VersionPath, Whole
 from pointsbank.domain.common import NotFound, Role
 from pointsbank.domain.terms import Mode, Terms
 from projections.earning_queries import EarningQueries
 
 router = APIRouter(tags=["earning"])
-Points = Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
-Reason = Annotated[str, Field(min_length=1, max_length=500)]
+Points = Annotated[int, Whole(1, 1_000_000)]
+RulePoints = Annotated[int, Whole(1, 1000)]
 
 
 class RuleTerms(Body):
@@ -26,9 +25,9 @@ class RuleTerms(Body):
     cap_month: Points | None = None
     cap_year: Points | None = None
     approval_above: Points | None = None
-    disqualifies: bool = False
-    in_force_from: date | None = None
-    in_force_until: date | None = None
+    disqualifies: Flag = False
+    in_force_from: Day | None = None
+    in_force_until: Day | None = None
 
     def terms(self) -> Terms:
         values = self.model_dump(include=set(RuleTerms.model_fields))
@@ -40,7 +39,7 @@ class Reconfiguration(RuleTerms):
 
 
 class Override(Body):
-    points: Annotated[int, Field(strict=True, ge=1, le=1000)] | None = None
+    points: RulePoints | None = None
     cap_day: Points | None = None
     cap_month: Points | None = None
     cap_year: Points | None = None
@@ -49,9 +48,9 @@ class Override(Body):
 
 
 class Revision(Body):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    points: Annotated[int, Field(strict=True, ge=1, le=1000)]
-    effective_on: date
+    name: Name
+    points: RulePoints
+    effective_on: Day
     reason: Reason
 
 
@@ -60,12 +59,12 @@ class Why(Body):
 
 
 class Reversal(Body):
-    corrects_version: Annotated[int, Field(strict=True, ge=1)]
+    corrects_version: Version
     reason: Reason
 
 
 @router.get("/rules/{code}")
-def get_rule(code: str, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def get_rule(code: Code, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """One rule with its terms (mode, caps, approval threshold, dates) and community overrides."""
     row = EarningQueries(services.db).rule(code)
     if row is None:
@@ -75,7 +74,7 @@ def get_rule(code: str, services: ServicesDep, actor: ActorDep) -> dict[str, Any
 
 @router.post("/rules/{code}/terms")
 def configure_rule(
-    code: str, body: Reconfiguration, services: ServicesDep, cmd: CommanderDep
+    code: Code, body: Reconfiguration, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
     """Change how a rule computes and limits points: a new rule version (admin)."""
     outcome = services.earning.rules.configure(cmd(body), code, body.terms(), body.reason)
@@ -84,7 +83,7 @@ def configure_rule(
 
 @router.post("/rules/{code}/overrides/{community_id}")
 def override_rule(
-    code: str, community_id: UUID, body: Override, services: ServicesDep, cmd: CommanderDep
+    code: Code, community_id: UUID, body: Override, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
     """A community's own points, caps or approval threshold for a rule; none given removes it."""
     overrides = body.model_dump(exclude={"reason"}, exclude_none=True)
@@ -94,7 +93,7 @@ def override_rule(
 
 @router.post("/rules/{code}/revisions")
 def revise_rule(
-    code: str, body: Revision, services: ServicesDep, cmd: CommanderDep
+    code: Code, body: Revision, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
     """Revise a rule's name and points; past awards keep the version they were computed under."""
     outcome = services.earning.rules.revise(
@@ -104,7 +103,7 @@ def revise_rule(
 
 
 @router.post("/rules/{code}/retirement")
-def retire_rule(code: str, body: Why, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
+def retire_rule(code: Code, body: Why, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Retire a rule: it awards nothing more (admin)."""
     return cmd.respond(services.earning.rules.retire(cmd(body), code, body.reason))
 
@@ -121,7 +120,7 @@ def pending_approvals(
 
 @router.post("/approvals/{resident_id}/{request_version}/approve", status_code=201)
 def approve(
-    resident_id: UUID, request_version: int, services: ServicesDep, cmd: CommanderDep
+    resident_id: UUID, request_version: VersionPath, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
     """Approve a pending entry: not its maker, beneficiary, or of the beneficiary's household."""
     outcome = services.earning.approvals.approve(cmd(), resident_id, request_version)
@@ -130,7 +129,11 @@ def approve(
 
 @router.post("/approvals/{resident_id}/{request_version}/reject")
 def reject(
-    resident_id: UUID, request_version: int, body: Why, services: ServicesDep, cmd: CommanderDep
+    resident_id: UUID,
+    request_version: VersionPath,
+    body: Why,
+    services: ServicesDep,
+    cmd: CommanderDep,
 ) -> JSONResponse:
     """Reject a pending entry with a reason; it never counts."""
     outcome = services.earning.approvals.reject(

@@ -6,8 +6,16 @@ from fastapi import APIRouter
 
 from api.deps import ServicesDep
 from api.problems import ApiProblem
+from pointsbank.domain.common import DomainError
 
 router = APIRouter(tags=["health"])
+
+
+class NotReady(DomainError):
+    """The read models are stuck on an event they cannot project."""
+
+    status = 503
+    code = "not-ready"
 
 
 @router.get("/healthz")
@@ -19,6 +27,9 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz")
 def readyz(services: ServicesDep) -> dict[str, object]:
     """The store answers, and how far the read models lag behind the log."""
+    failure = services.projector.failure
+    if failure is not None:
+        raise NotReady(str(failure), failed_position=failure.position, reason=failure.reason)
     try:
         log_end = services.bank.recorder.max_notification_id() or 0
         projected = services.projector.position()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from api.fields import Day, Name
 from pointsbank.domain.common import Role
 
 router = APIRouter(prefix="/households", tags=["households"])
@@ -18,16 +17,16 @@ router = APIRouter(prefix="/households", tags=["households"])
 
 class NewHousehold(Body):
     community_id: UUID
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Name
 
 
 class Joining(Body):
     resident_id: UUID
-    joined_on: date
+    joined_on: Day
 
 
 class Leaving(Body):
-    left_on: date
+    left_on: Day
 
 
 @router.post("", status_code=201)

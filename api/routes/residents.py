@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
@@ -11,47 +10,48 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from api.fields import Code, Day, Flag, Note, PersonName, Reason, SearchText, Version, Whole
 from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Role
 from pointsbank.domain.resident import MAX_QUANTITY
 from pointsbank.domain.terms import MAX_MINUTES
 from pointsbank.registry import PersonalData
 
 router = APIRouter(prefix="/residents", tags=["residents"])
-Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY)]
-Text = Annotated[str, Field(max_length=500)]
+Quantity = Annotated[int, Whole(1, MAX_QUANTITY)]
+Minutes = Annotated[int, Whole(1, MAX_MINUTES)]
 
 
 class Enrolment(Body):
     personal_fields: ClassVar[frozenset[str]] = frozenset({"name", "phone", "id_card"})
     community_id: UUID
-    grid: Annotated[str, Field(min_length=1, max_length=40)]
-    name: Annotated[str, Field(min_length=1, max_length=50)]
+    grid: Code
+    name: PersonName
     phone: Annotated[str | None, Field(pattern=r"^\+?[0-9 -]{5,20}$")] = None
     id_card: Annotated[str | None, Field(pattern=r"^[0-9]{17}[0-9Xx]$")] = None
-    party_member: bool = False
-    without_hukou: bool = False
-    enrolled_on: date | None = None
+    party_member: Flag = False
+    without_hukou: Flag = False
+    enrolled_on: Day | None = None
 
 
 class Award(Body):
-    rule_code: Annotated[str, Field(min_length=1, max_length=40)]
+    rule_code: Code
     quantity: Quantity = 1
-    minutes: Annotated[int, Field(strict=True, ge=1, le=MAX_MINUTES)] | None = None
-    occurred_on: date | None = None
-    note: Text = ""
+    minutes: Minutes | None = None
+    occurred_on: Day | None = None
+    note: Note = ""
 
 
 class Deduction(Body):
-    rule_code: Annotated[str, Field(min_length=1, max_length=40)]
+    rule_code: Code
     quantity: Quantity = 1
-    occurred_on: date
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    occurred_on: Day
+    reason: Reason
 
 
 class Correction(Body):
-    corrects_version: Annotated[int, Field(strict=True, ge=1)]
-    points: Annotated[int, Field(strict=True, ge=-MAX_POINTS_PER_EVENT, le=MAX_POINTS_PER_EVENT)]
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    corrects_version: Version
+    points: Annotated[int, Whole(-MAX_POINTS_PER_EVENT, MAX_POINTS_PER_EVENT)]
+    reason: Reason
 
 
 @router.post("", status_code=201)
@@ -74,7 +74,7 @@ def enrol(body: Enrolment, services: ServicesDep, cmd: CommanderDep) -> JSONResp
 def find(
     services: ServicesDep,
     actor: ActorDep,
-    q: Annotated[str | None, Query(max_length=50, description="part of a name or phone")] = None,
+    q: Annotated[SearchText | None, Query(description="part of a name or phone")] = None,
     community_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:

@@ -7,15 +7,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
+from api.fields import Reason
 from api.routes.annual import community_scope
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Conflict, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
-from projections.year_replay import reproduce
+from projections.year_replay import reproduce_now
 
 router = APIRouter(prefix="/years", tags=["year close"])
 YearPath = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)]
@@ -27,7 +27,7 @@ class Closing(Body):
 
 class Reopening(Body):
     community_id: UUID
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Reason
 
 
 @router.post("/{year}/close", status_code=201)
@@ -59,12 +59,12 @@ def status(
 def verify(
     year: YearPath, services: ServicesDep, actor: ActorDep, community_id: UUID
 ) -> dict[str, Any]:
-    """Replay the log up to the freeze and compare the ranking's digest (auditors, admins)."""
+    """Replay the log up to the freeze and to now; both must match the digest (auditors)."""
     require_role(actor, Role.AUDITOR, Role.ADMIN)
     frozen = services.statements.year_status(str(community_id), year)
     if not frozen["closed"]:
         raise Conflict(f"{year} 年度未关闭 year {year} is not closed for this community")
-    replayed = reproduce(
+    replayed, now = reproduce_now(
         services.bank, PROJECTIONS, str(community_id), year, int(frozen["up_to_position"])
     )
     return {
@@ -73,5 +73,7 @@ def verify(
         "up_to_position": frozen["up_to_position"],
         "digest": frozen["digest"],
         "reproduced_digest": replayed.digest,
-        "matches": replayed.digest == frozen["digest"],
+        "current_digest": now.digest,
+        "current_position": now.up_to_position,
+        "matches": replayed.digest == now.digest == frozen["digest"],
     }

@@ -59,6 +59,8 @@ class Activities:
         self, cmd: Command, activity_id: UUID, resident_id: UUID, minutes: int | None
     ) -> Outcome:
         def act(activity: Activity, resident: Resident) -> None:
+            # Attendance is what the close awards: vouching for one's own household is refused.
+            self.bank.beneficiary(cmd, resident.id, activity.held_on)
             rule = self.bank.rule(activity.rule_code)
             rule.quantity_for(resident.community_id, 1, minutes)
             activity.record_attendance(resident.id, minutes, cmd.ctx)
@@ -70,8 +72,7 @@ class Activities:
 
         def decide() -> Decision:
             activity = self._activity(cmd, activity_id)
-            resident = self.bank.get(Resident, resident_id, "resident")
-            require_community(cmd.ctx.actor, resident.community_id)
+            resident = self.bank.load(cmd.ctx.actor, Resident, resident_id, "resident")
             act(activity, resident)
             body = {"activity_id": str(activity_id), "resident_id": str(resident_id)}
             return [activity], 201, body
@@ -92,7 +93,7 @@ class Activities:
             refused: dict[str, str] = {}
             for resident_id, minutes in activity.attendance.items():
                 try:
-                    resident = self.bank.beneficiary(cmd, UUID(resident_id))
+                    resident = self.bank.beneficiary(cmd, UUID(resident_id), activity.held_on)
                     quantity = rule.quantity_for(resident.community_id, 1, minutes)
                     awarded[resident_id] = resident.award(
                         rule, quantity, activity.held_on, activity.title, cmd.ctx
@@ -113,6 +114,4 @@ class Activities:
         return self.bank.execute(cmd, decide)
 
     def _activity(self, cmd: Command, activity_id: UUID) -> Activity:
-        activity = self.bank.get(Activity, activity_id, "activity")
-        require_community(cmd.ctx.actor, activity.community_id)
-        return activity
+        return self.bank.load(cmd.ctx.actor, Activity, activity_id, "activity")

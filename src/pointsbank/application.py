@@ -6,6 +6,7 @@ events it guards; a version conflict reloads and decides again (never replays ol
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -18,21 +19,29 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-from pointsbank.domain.authority import require_community, require_not_beneficiary, require_role
-from pointsbank.domain.common import Conflict, Context, DomainError, NotFound, Role
+from pointsbank.domain.authority import (
+    can_see,
+    require_community,
+    require_disinterested,
+    require_not_own_household,
+    require_role,
+)
+from pointsbank.domain.common import Actor, Conflict, Context, DomainError, NotFound, Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.goods import Goods
 from pointsbank.domain.household import Household
 from pointsbank.domain.idempotency import IdempotencyRecord, KeyReused
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Category, Rule
+from pointsbank.keylocks import KeyLocks
 from pointsbank.registry import PersonalData, PersonalDataRegistry
-from pointsbank.years import require_year_open, require_year_open_for
+from pointsbank.years import require_year_open, require_year_open_for, require_years_open_from
 
 A = TypeVar("A", bound=Aggregate)
 RESIDENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/resident")
 HOUSEHOLD_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/household")
 MAX_ATTEMPTS = 30
+log = logging.getLogger("pointsbank.commands")
 
 
 class Busy(DomainError):
@@ -78,6 +87,7 @@ class PointsBank(Application[UUID]):
     def __init__(self, env: dict[str, str], registry: PersonalDataRegistry) -> None:
         super().__init__(env)
         self.registry = registry
+        self._key_locks = KeyLocks()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -93,24 +103,58 @@ class PointsBank(Application[UUID]):
     ) -> Outcome:
         """Decide and save under `cmd.key`; a retry of the same request returns the first result."""
         key_id = IdempotencyRecord.id_for(cmd.ctx.actor.user_id, cmd.key)
-        for attempt in range(MAX_ATTEMPTS):
-            first = self.find(IdempotencyRecord, key_id)
-            if first is not None:
-                status, body = first.replay(cmd.fingerprint)
-                return Outcome(status, body, None, replayed=True)
-            aggregates, status, body = decide()
-            record = IdempotencyRecord.record(
-                cmd.ctx.actor.user_id, cmd.key, cmd.fingerprint, status, body, cmd.ctx
-            )
-            if before_save is not None:
-                before_save()
-            try:
-                recordings = self.save(record, *aggregates)
-            except IntegrityError:
+        # Copies of one request in this process take turns, so only the first of them decides;
+        # copies in other processes are answered by the re-checks in `_attempt`.
+        with self._key_locks.hold(key_id):
+            for attempt in range(MAX_ATTEMPTS):
+                outcome = self._attempt(cmd, key_id, decide, before_save)
+                if outcome is not None:
+                    return outcome
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-                continue
-            return Outcome(status, body, recordings[-1].notification.id)
         raise Busy("the ledger is busy with concurrent changes; please retry")
+
+    def _attempt(
+        self,
+        cmd: Command,
+        key_id: UUID,
+        decide: Callable[[], Decision],
+        before_save: Callable[[], None] | None,
+    ) -> Outcome | None:
+        """Load, decide and save once; None when a rival's write came first."""
+        if (first := self._replay(cmd, key_id)) is not None:
+            return first
+        try:
+            aggregates, status, body = decide()
+        except DomainError:
+            # Refused by a state a copy of this request may have just made: answer as it did.
+            if (first := self._replay(cmd, key_id)) is not None:
+                return first
+            raise
+        record = IdempotencyRecord.record(
+            cmd.ctx.actor.user_id, cmd.key, cmd.fingerprint, status, body, cmd.ctx
+        )
+        if before_save is not None:
+            before_save()
+        try:
+            recordings = self.save(record, *aggregates)
+        except IntegrityError:
+            return None  # decide again against the rival's write, or replay the copy that won
+        except Exception:
+            # The events commit before the library takes snapshots: a failure after that
+            # must not report a recorded command as failed.
+            if (first := self._replay(cmd, key_id)) is None:
+                raise
+            log.exception("command under key %r recorded, then saving failed", cmd.key)
+            return first
+        return Outcome(status, body, recordings[-1].notification.id)
+
+    def _replay(self, cmd: Command, key_id: UUID) -> Outcome | None:
+        """The first result recorded under this key, if any (refused if the request differs)."""
+        first = self.find(IdempotencyRecord, key_id)
+        if first is None:
+            return None
+        status, body = first.replay(cmd.fingerprint)
+        return Outcome(status, body, None, replayed=True)
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         try:
@@ -122,7 +166,15 @@ class PointsBank(Application[UUID]):
     def get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         aggregate = self.find(cls, aggregate_id)
         if aggregate is None:
-            raise NotFound(f"unknown {what} {aggregate_id}", **{f"{what}_id": str(aggregate_id)})
+            raise unknown(what, aggregate_id)
+        return aggregate
+
+    def load(self, actor: Actor, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """A record as the actor may see it: another community's answers exactly as an unknown
+        id does (invariant 12), wherever the reference comes from."""
+        aggregate = self.get(cls, aggregate_id, what)
+        if not can_see(actor, getattr(aggregate, "community_id", None)):
+            raise unknown(what, aggregate_id)
         return aggregate
 
     def rule(self, code: str) -> Rule:
@@ -217,7 +269,9 @@ class PointsBank(Application[UUID]):
         def erase() -> None:
             self.registry.erase(resident_id, cmd.ctx.at)
 
-        return self.execute(cmd, decide, erase)
+        outcome = self.execute(cmd, decide, erase)
+        self.registry.compact()  # also on a retry: it finishes a compaction that gave up
+        return outcome
 
     def create_household(self, cmd: Command, community_id: UUID, name: str) -> Outcome:
         require_role(cmd.ctx.actor, Role.STAFF)
@@ -237,9 +291,9 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            household = self.get(Household, household_id, "household")
-            resident = self.get(Resident, resident_id, "resident")
-            require_community(cmd.ctx.actor, household.community_id)
+            household = self.load(cmd.ctx.actor, Household, household_id, "household")
+            resident = self.load(cmd.ctx.actor, Resident, resident_id, "resident")
+            self.require_membership_change(cmd, resident, household, joined_on)
             resident.join_household(household, joined_on, cmd.ctx)
             body = {"household_id": str(household_id), "resident_id": str(resident_id)}
             return [resident], 201, body
@@ -252,9 +306,10 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident = self.get(Resident, resident_id, "resident")
-            require_community(cmd.ctx.actor, resident.community_id)
-            resident.leave_household(household_id, left_on, cmd.ctx)
+            resident = self.load(cmd.ctx.actor, Resident, resident_id, "resident")
+            household = self.load(cmd.ctx.actor, Household, household_id, "household")
+            self.require_membership_change(cmd, resident, household, left_on)
+            resident.leave_household(household.id, left_on, cmd.ctx)
             body = {"household_id": str(household_id), "resident_id": str(resident_id)}
             return [resident], 200, body
 
@@ -276,7 +331,7 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident = self.beneficiary(cmd, resident_id)
+            resident = self.beneficiary(cmd, resident_id, occurred_on)
             require_year_open(self, resident.community_id, occurred_on)
             rule = self.rule(rule_code)
             amount = rule.quantity_for(resident.community_id, quantity, minutes)
@@ -298,7 +353,7 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident = self.beneficiary(cmd, resident_id)
+            resident = self.beneficiary(cmd, resident_id, occurred_on)
             require_year_open(self, resident.community_id, occurred_on)
             rule = self.rule(rule_code)
             version = resident.deduct(rule, quantity, occurred_on, reason, cmd.ctx)
@@ -312,24 +367,47 @@ class PointsBank(Application[UUID]):
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident = self.beneficiary(cmd, resident_id)
+            resident = self.beneficiary(cmd, resident_id, version=corrects_version)
             require_year_open_for(self, resident, corrects_version)
             version = resident.correct(corrects_version, points, reason, cmd.ctx)
             return [resident], 201, _entry_body(resident, version)
 
         return self.execute(cmd, decide)
 
-    def beneficiary(self, cmd: Command, resident_id: UUID) -> Resident:
-        """Load the resident whose points change, checking the actor may change them."""
+    def beneficiary(
+        self,
+        cmd: Command,
+        resident_id: UUID,
+        occurred_on: date | None = None,
+        *,
+        version: int | None = None,
+    ) -> Resident:
+        """Load the resident whose points change, checking the actor may change them: the
+        entry is dated `occurred_on`, or is the entry or request at `version`."""
         actor = cmd.ctx.actor
-        resident = self.get(Resident, resident_id, "resident")
-        require_community(actor, resident.community_id)
-        actor_household = None
-        if actor.resident_id is not None:
-            own = self.find(Resident, actor.resident_id)
-            actor_household = own.household_id if own else None
-        require_not_beneficiary(actor, resident.id, resident.household_id, actor_household)
+        resident = self.load(actor, Resident, resident_id, "resident")
+        if version is not None:
+            occurred_on = resident.dated(version)
+        require_disinterested(actor, resident, self.actor_resident(actor), occurred_on)
         return resident
+
+    def actor_resident(self, actor: Actor) -> Resident | None:
+        """The resident a staff account is linked to, if any."""
+        return None if actor.resident_id is None else self.find(Resident, actor.resident_id)
+
+    def require_membership_change(
+        self, cmd: Command, resident: Resident, household: Household, effective_on: date
+    ) -> None:
+        """Membership changes are refused to a member of the household, and inside closed years."""
+        actor = cmd.ctx.actor
+        own = self.actor_resident(actor)
+        require_not_own_household(actor, resident.id, household.id, own, effective_on)
+        require_years_open_from(self, household.community_id, effective_on, cmd.ctx.today)
+
+
+def unknown(what: str, aggregate_id: UUID) -> NotFound:
+    """The one answer for an id the actor may not know of, whether or not it exists."""
+    return NotFound(f"unknown {what} {aggregate_id}", **{f"{what}_id": str(aggregate_id)})
 
 
 def _entry_body(resident: Resident, version: int) -> dict[str, Any]:

@@ -21,20 +21,25 @@ class Approvals:
     def approve(self, cmd: Command, resident_id: UUID, request_version: int) -> Outcome:
         """Approve as checker: not the maker, not the beneficiary, not of their household.
 
-        The points land in the year of the request's occurred_on, which must still be open."""
+        The points land in the year of the request's occurred_on, which must still be open;
+        the rule's terms as they are now decide whether a deduction disqualifies."""
 
         def approve(resident: Resident) -> int:
-            request = resident.pending_requests().get(str(request_version))
-            if request is not None:
-                occurred_on = date.fromisoformat(request["occurred_on"])
-                require_year_open(self.bank, resident.community_id, occurred_on)
-            return resident.approve(request_version, cmd.ctx)
+            request = resident.pending_request(request_version)
+            occurred_on = date.fromisoformat(request["occurred_on"])
+            require_year_open(self.bank, resident.community_id, occurred_on)
+            rule = self.bank.rule(request["rule_code"])
+            return resident.approve(request_version, rule, cmd.ctx)
 
-        return self._decide(cmd, resident_id, 201, approve)
+        return self._decide(cmd, resident_id, request_version, 201, approve)
 
     def reject(self, cmd: Command, resident_id: UUID, request_version: int, reason: str) -> Outcome:
         return self._decide(
-            cmd, resident_id, 200, lambda r: r.refuse(request_version, reason, cmd.ctx)
+            cmd,
+            resident_id,
+            request_version,
+            200,
+            lambda r: r.refuse(request_version, reason, cmd.ctx),
         )
 
     def reverse(
@@ -45,15 +50,17 @@ class Approvals:
             require_year_open_for(self.bank, resident, corrects_version)
             return resident.reverse(corrects_version, reason, cmd.ctx)
 
-        return self._decide(cmd, resident_id, 201, reverse)
+        return self._decide(cmd, resident_id, corrects_version, 201, reverse)
 
-    def _decide(self, cmd: Command, resident_id: UUID, status: int, act: Any) -> Outcome:
+    def _decide(
+        self, cmd: Command, resident_id: UUID, version: int, status: int, act: Any
+    ) -> Outcome:
         require_role(cmd.ctx.actor, Role.STAFF)
 
         def decide() -> Decision:
-            resident: Resident = self.bank.beneficiary(cmd, resident_id)
-            version: int = act(resident)
-            return [resident], status, _body(resident, version)
+            resident: Resident = self.bank.beneficiary(cmd, resident_id, version=version)
+            recorded: int = act(resident)
+            return [resident], status, _body(resident, recorded)
 
         return self.bank.execute(cmd, decide)
 

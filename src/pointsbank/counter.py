@@ -12,7 +12,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pointsbank.application import Command, Decision, Outcome, PointsBank
-from pointsbank.domain.authority import require_community, require_role
+from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, Context, DomainError, Forbidden, NotFound, Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.goods import Goods
@@ -85,7 +85,7 @@ class Counter:
         require_role(cmd.ctx.actor, Role.ADMIN, Role.STAFF)
 
         def decide() -> Decision:
-            goods = self.bank.get(Goods, goods_id, "goods")
+            goods = self.bank.load(cmd.ctx.actor, Goods, goods_id, "goods")
             _require_catalogue(cmd.ctx.actor, goods.community_id)
             change(goods)
             return [goods], 200, _goods_body(goods)
@@ -101,8 +101,7 @@ class Counter:
 
         def decide() -> Decision:
             lines = merged(basket)
-            resident = self.bank.get(Resident, resident_id, "resident")
-            require_community(cmd.ctx.actor, resident.community_id)
+            resident = self.bank.load(cmd.ctx.actor, Resident, resident_id, "resident")
             household = household_of(resident)
             taken = [
                 self._take(goods_id, quantity, resident, household, receipt_id, cmd.ctx)
@@ -154,8 +153,7 @@ class Counter:
         require_role(actor, Role.CLERK, Role.STAFF)
 
         def decide() -> Decision:
-            receipt = self.bank.get(Receipt, receipt_id, "receipt")
-            require_community(actor, receipt.community_id)
+            receipt = self.bank.load(actor, Receipt, receipt_id, "receipt")
             why = _cancellation_reason(actor, receipt, reason, cmd.ctx)
             receipt.cancel(why, cmd.ctx)
             resident = self.bank.get(Resident, receipt.resident_id, "resident")

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+import psycopg.errors
+import psycopg.sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 Row = dict[str, Any]
+BUSY_TIMEOUT_MS = 30000
+COMPACT_WAIT_SECONDS = 5
 
 
 class Cursor(Protocol):
@@ -52,6 +57,11 @@ class Database:
         with self.transaction() as cur:
             cur.execute(sql, params)
             return cur.rowcount
+
+    def compact(self, table: str, wait: float = COMPACT_WAIT_SECONDS) -> bool:
+        """Make rows deleted or overwritten in `table` unrecoverable from the database files;
+        False when it could not finish within about `wait` seconds (then run it again)."""
+        raise NotImplementedError
 
     def close(self) -> None:
         pass
@@ -94,8 +104,47 @@ class PostgresDatabase(Database):
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             yield _PgCursor(cur)
 
+    def compact(self, table: str, wait: float = COMPACT_WAIT_SECONDS) -> bool:
+        """VACUUM FULL writes the live rows to new files and drops the old ones (an UPDATE
+        leaves the old row version in place). It keeps an old version that an open snapshot
+        may still see, so it first waits for such snapshots to end; and as it locks the table,
+        it gives up rather than queue every reader behind a long transaction."""
+        with self.pool.connection() as conn:
+            conn.autocommit = True
+            try:
+                if not _older_snapshots_end(conn, wait):
+                    return False
+                conn.execute(f"SET lock_timeout = '{max(1, int(wait * 1000))}ms'")  # 0: no limit
+                conn.execute(
+                    psycopg.sql.SQL("VACUUM FULL {}").format(psycopg.sql.Identifier(table))
+                )
+            except psycopg.errors.LockNotAvailable:
+                return False
+            finally:
+                conn.execute("RESET lock_timeout")
+                conn.autocommit = False
+        return True
+
     def close(self) -> None:
         self.pool.close()
+
+
+def _older_snapshots_end(conn: psycopg.Connection[Any], wait: float) -> bool:
+    """Wait until no other session holds a snapshot taken before now; False on time-out."""
+    row = conn.execute("SELECT pg_current_xact_id()::text AS xid").fetchone()
+    assert row is not None
+    deadline = time.monotonic() + wait
+    while True:
+        older = conn.execute(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+            "AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(xid(%s::xid8))",
+            (row["xid"],),
+        ).fetchone()
+        if older is None or not older["n"]:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 class SQLiteDatabase(Database):
@@ -113,7 +162,9 @@ class SQLiteDatabase(Database):
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            # Deleted and overwritten content is zeroed, not left in free space (erasure).
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
         return conn
 
@@ -131,6 +182,17 @@ class SQLiteDatabase(Database):
             conn.commit()
         finally:
             cur.close()
+
+    def compact(self, table: str, wait: float = COMPACT_WAIT_SECONDS) -> bool:
+        """With secure_delete the database pages hold no erased bytes; their old images live
+        on in the write-ahead log until a checkpoint copies it back and truncates it."""
+        conn = self._connection()
+        conn.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+        try:
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return not busy
 
 
 def open_database(url: str) -> Database:

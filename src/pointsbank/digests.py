@@ -18,6 +18,27 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 FORMAT = "pointsbank-digest/1"
+NO_TRUSTED_KEY = (
+    "未配置公钥，无法验签 no public key configured, so no signature was checked: set "
+    "POINTSBANK_AUDIT_PUBLIC_KEY or pass --public-key (--unsigned checks the chain only)"
+)
+UNSIGNED_WARNING = (
+    "未验签 UNSIGNED CHECK: signatures were NOT checked; this shows only that the records and "
+    "their chain agree with each other, not that they are what the street signed"
+)
+
+
+def unanchored(anchored: int, head: int | None) -> str:
+    """Why a chain up to `head` is not proven by a signed digest (anchored up to `anchored`)."""
+    if not anchored:
+        return (
+            f"未锚定 UNANCHORED: no signed digest anchors the chain (head at {head}); "
+            "sign the head with `pointsbank audit sign`"
+        )
+    return (
+        f"未锚定 UNANCHORED: signed digests anchor the chain only up to position {anchored}, "
+        f"not its head at {head}"
+    )
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pointsbank.chain import GENESIS, Record, link
-from pointsbank.digests import SignedDigest, signature_problem
+from pointsbank.digests import NO_TRUSTED_KEY, SignedDigest, signature_problem, unanchored
 
 FORMAT = "pointsbank-export/1"
+NOT_CONTIGUOUS = (
+    "未锚定 UNANCHORED: a community export is not contiguous, so no digest can anchor it; "
+    "compare each hash with the street's chain (GET /audit/chain/{position})"
+)
 
 
 def header_line(street: str, start: int, stop: int | None, community: str | None) -> str:
@@ -70,14 +74,38 @@ class ExportCheck:
     failure: str | None = None
     failed_position: int | None = None
     notes: list[str] = field(default_factory=list)
+    trusted_key: str | None = None
 
     @property
     def ok(self) -> bool:
+        """The file is intact and every digest in it holds (not yet that it is anchored)."""
         return self.failure is None
+
+    @property
+    def anchored_to(self) -> int:
+        """The last position a signed digest anchors, with everything before it (0 if none)."""
+        return max(self.anchored_at, default=0) if self.contiguous else 0
+
+    @property
+    def trust_problem(self) -> str | None:
+        """Why an intact file is still not proven to be the street's, or None."""
+        if self.trusted_key is None:
+            return NO_TRUSTED_KEY
+        if not self.contiguous:
+            return NOT_CONTIGUOUS
+        if self.last is None or self.anchored_to < self.last:
+            return unanchored(self.anchored_to, self.last)
+        return None
+
+    @property
+    def verified(self) -> bool:
+        """Intact, signed by the street's key, and anchored up to its last event."""
+        return self.ok and self.trust_problem is None
 
 
 def verify_export(lines: Iterable[str], trusted_key: str | None) -> ExportCheck:
-    check = ExportCheck()
+    """Check a file; without `trusted_key` digests are checked against their own key only."""
+    check = ExportCheck(trusted_key=trusted_key)
     hashes: dict[int, str] = {}
     digests: list[SignedDigest] = []
     try:
@@ -91,8 +119,6 @@ def verify_export(lines: Iterable[str], trusted_key: str | None) -> ExportCheck:
         _check_digest(check, digest, hashes, trusted_key)
         if not check.ok:
             return check
-    if trusted_key is None and digests:
-        check.notes.append("no trusted public key given: digests checked against their own key")
     return check
 
 

@@ -7,15 +7,18 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from pointsbank.application import Command, Decision, Outcome, PointsBank
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Conflict, DomainError, Role
-from pointsbank.domain.resident import Resident
+from pointsbank.domain.resident import MAX_QUANTITY, Resident
 from pointsbank.domain.rule import Rule
 from pointsbank.domain.sheet_import import SheetImport
+from pointsbank.domain.terms import MAX_MINUTES
+from pointsbank.inputs import CODE, NOTE, InputRefused, clean_text, parse_day, parse_whole
 from pointsbank.sheets import read_sheet
 from pointsbank.years import require_year_open
 
@@ -85,9 +88,8 @@ class Imports:
         refusals: list[dict[str, Any]] = []
         for line in lines:
             try:
-                resident = residents.get(line.resident_id) or self.bank.beneficiary(
-                    cmd, line.resident_id
-                )
+                resident = self.bank.beneficiary(cmd, line.resident_id, line.occurred_on)
+                resident = residents.get(resident.id, resident)
                 require_year_open(self.bank, resident.community_id, line.occurred_on)
                 rule = rules.get(line.rule_code) or self.bank.rule(line.rule_code)
                 rules[rule.code] = rule
@@ -135,18 +137,20 @@ def _line(number: int, row: dict[str, str]) -> Line:
             return default
         try:
             return convert(value)
+        except InputRefused as refused:
+            raise ValueError(f"{field}: {refused}") from None
         except ValueError:
             raise ValueError(f"{field}: 无法识别「{value}」/ cannot read {value!r}") from None
 
+    # The same input policy as the HTTP API, cell by cell.
     return Line(
         row=number,
         resident_id=parse("resident_id", UUID) or UUID(need("resident_id")),
-        rule_code=need("rule_code"),
-        occurred_on=parse("occurred_on", date.fromisoformat)
-        or date.fromisoformat(need("occurred_on")),
-        quantity=parse("quantity", int, 1),
-        minutes=parse("minutes", int),
-        note=row.get("note", "")[:500],
+        rule_code=parse("rule_code", partial(clean_text, kind=CODE)) or need("rule_code"),
+        occurred_on=parse("occurred_on", parse_day) or parse_day(need("occurred_on")),
+        quantity=parse("quantity", partial(parse_whole, low=1, high=MAX_QUANTITY), 1),
+        minutes=parse("minutes", partial(parse_whole, low=1, high=MAX_MINUTES)),
+        note=parse("note", partial(clean_text, kind=NOTE, required=False), ""),
     )
 
 

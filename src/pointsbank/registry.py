@@ -1,15 +1,19 @@
 """The erasable personal-data registry (invariant 9): name, phone and ID card by resident id.
 
 Kept outside the event log, so that erasure under PIPL leaves the ledger whole and verifiable.
+Erasure overwrites the row, then `compact` makes the old bytes unrecoverable from the files.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from pointsbank.db import Database
+from pointsbank.db import COMPACT_WAIT_SECONDS, Database
+
+log = logging.getLogger("pointsbank.registry")
 
 
 @dataclass(frozen=True)
@@ -58,3 +62,10 @@ class PersonalDataRegistry:
             (at.isoformat(), str(resident_id)),
         )
         return erased == 1
+
+    def compact(self, wait: float = COMPACT_WAIT_SECONDS) -> bool:
+        """Rid the database files of erased data; False when it must be run again later."""
+        done = self.db.compact("personal_data", wait)
+        if not done:
+            log.warning("erased personal data is still on disk: run `pointsbank erase-compact`")
+        return done

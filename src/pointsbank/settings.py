@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -17,6 +18,11 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(default="Asia/Shanghai", description="the street's time zone")
     street_name: str = "示范街道"
+    street_opened_on: date = Field(
+        default=date(2020, 1, 1),
+        description="the street's first day on the points bank: nothing in its ledger (an "
+        "award, a deduction, an enrolment, a household change) may be dated before it",
+    )
     inprocess_projector: bool = Field(
         default=True,
         description="run projections inside the server; false when `pointsbank project` runs",

@@ -21,6 +21,7 @@ def event_store_env(url: str) -> dict[str, str]:
         parts = urlsplit(url)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "APPLICATION_RECORDER_TOPIC": "pointsbank.pg_recorder:QuietApplicationRecorder",
             "POSTGRES_DBNAME": parts.path.lstrip("/"),
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parts.port or 5432),

@@ -10,6 +10,9 @@ to that position, and reproducing the ranking replays the log up to that positio
 after it. An entry dated in the year that lands after the freeze (at most one in-flight
 decision per writer) is never folded silently into the published ranking: the year's status
 reports it as a late entry, and an administrator may reopen and staff close again to include it.
+Whatever lands after the freeze and changes the year's figures (a late entry, or a membership
+change decided before the close) also makes the year's verification fail, since it replays
+the whole log as well as the frozen prefix.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pointsbank.domain.authority import require_community, require_role
 from pointsbank.domain.common import Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.resident import Resident
-from pointsbank.domain.year import CommunityYear, check_year, require_open
+from pointsbank.domain.year import FIRST_YEAR, CommunityYear, check_year, require_open
 
 if TYPE_CHECKING:
     from pointsbank.application import Command, Decision, Outcome, PointsBank
@@ -46,6 +49,16 @@ def require_year_open(bank: PointsBank, community_id: UUID, occurred_on: date) -
     """Refuse an award, deduction or correction dated in a closed year of the community."""
     year = bank.find(CommunityYear, CommunityYear.id_for(community_id, occurred_on.year))
     require_open(year, occurred_on)
+
+
+def require_years_open_from(
+    bank: PointsBank, community_id: UUID, effective_on: date, today: date
+) -> None:
+    """A membership change moves a resident's household points in every year from its
+    effective date on: refuse it while any of those years is closed."""
+    for year in range(max(effective_on.year, FIRST_YEAR), today.year + 1):
+        book = bank.find(CommunityYear, CommunityYear.id_for(community_id, year))
+        require_open(book, effective_on, "membership changes")
 
 
 def require_year_open_for(bank: PointsBank, resident: Resident, corrects_version: int) -> None:

@@ -199,7 +199,7 @@ def test_authentication_and_roles(street: Street) -> None:
     assert street.client.get(f"/residents/{resident}").status_code == 401
     for who in ("clerk_a", "auditor", "admin"):
         refused(street, "POST", awards, who, body, 403)
-    refused(street, "POST", awards, "staff_b", body, 403)
+    refused(street, "POST", awards, "staff_b", body, 404)  # another community: unknown
     refused(street, "POST", "/communities", "staff_a", {"code": "c", "name": "c"}, 403)
     refused(street, "GET", f"/residents/{resident}", "staff_b", None, 404)
     assert event_count(street.services) == before

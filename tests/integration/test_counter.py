@@ -100,7 +100,7 @@ def test_a_redemption_debits_points_and_stock_and_issues_a_receipt(shop: Shop) -
         ("zero", "quantity"),
         ("negative", "quantity"),
         ("absurd", "quantity"),
-        ("other_community", "another community"),
+        ("other_community", "unknown resident"),
         ("same_item_twice_over_stock", "剩余 2"),
     ],
 )

@@ -13,7 +13,15 @@ import pytest
 
 from api.services import PROJECTIONS, Services
 from pointsbank.application import Command, Outcome
-from pointsbank.domain.common import Actor, Conflict, Context, DomainError, Forbidden, Role
+from pointsbank.domain.common import (
+    Actor,
+    Conflict,
+    Context,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Role,
+)
 from pointsbank.domain.community import Community
 from pointsbank.domain.rule import Category
 from pointsbank.domain.terms import CapExceeded, Terms
@@ -103,7 +111,7 @@ def test_approval_by_the_maker_the_beneficiary_or_their_household_is_refused(
     for why, actor in refusals.items():
         with pytest.raises(Forbidden, match=why):
             bank.earning.approvals.approve(command(actor), beneficiary, version)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # another community's resident is unknown there
         bank.earning.approvals.approve(
             command(Actor("staff-b", Role.STAFF, uuid4())), beneficiary, version
         )

@@ -87,13 +87,13 @@ def test_an_award_above_the_threshold_waits_and_counts_only_once_approved() -> N
     request = r.award(vol, 2, TODAY, "大型活动", MAKER)
     assert r.balance == 10
     with pytest.raises(Forbidden, match="maker"):
-        r.approve(request, MAKER)
-    r.approve(request, CHECKER)
+        r.approve(request, vol, MAKER)
+    r.approve(request, vol, CHECKER)
     assert r.balance == 30
     kinds = [type(e).__name__ for e in r.collect_events()]
     assert kinds == ["PointsAwarded", "ApprovalRequested", "ApprovalGranted"]
     with pytest.raises(DomainError, match="no pending request"):
-        r.approve(request, CHECKER)
+        r.approve(request, vol, CHECKER)
 
 
 def test_a_rejection_needs_a_reason_and_never_counts() -> None:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from uuid import uuid4
+from typing import TYPE_CHECKING, cast
+from uuid import UUID, uuid4
 
 import pytest
 
 from pointsbank.domain.common import Actor, Conflict, Context, DomainError, Role
 from pointsbank.domain.year import CommunityYear, YearClosed, require_open
+from pointsbank.years import require_years_open_from
+
+if TYPE_CHECKING:
+    from pointsbank.application import PointsBank
 
 STAFF = Actor("staff-1", Role.STAFF, uuid4())
 ADMIN = Actor("admin-1", Role.ADMIN)
@@ -58,3 +63,23 @@ def test_closed_years_refuse_entries_and_reopen_only_with_a_reason() -> None:
 def test_years_outside_the_supported_range_are_refused() -> None:
     with pytest.raises(DomainError, match="between"):
         CommunityYear.start(uuid4(), 1999, ctx())
+
+
+class Books:
+    """A fake of the bank's look-up: the community years it knows."""
+
+    def __init__(self, *years: CommunityYear) -> None:
+        self.years = {year.id: year for year in years}
+
+    def find(self, cls: type[CommunityYear], aggregate_id: UUID) -> CommunityYear | None:
+        return self.years.get(aggregate_id)
+
+
+def test_a_membership_change_effective_in_or_before_a_closed_year_is_refused() -> None:
+    year = closed_year()
+    books = cast("PointsBank", Books(year))
+    for effective_on in (date(2025, 6, 1), date(2024, 6, 1)):  # 2024 spans into 2025
+        with pytest.raises(YearClosed, match="membership changes dated"):
+            require_years_open_from(books, year.community_id, effective_on, date(2026, 3, 1))
+    require_years_open_from(books, year.community_id, date(2026, 1, 1), date(2026, 3, 1))
+    require_years_open_from(books, uuid4(), date(2024, 6, 1), date(2026, 3, 1))

@@ -131,7 +131,7 @@ class Activity(Aggregate):
     def record_attendance(self, resident_id: UUID, minutes: int | None, ctx: Context) -> None:
         """Attendance of a signed-up resident or, while there is room, a walk-in."""
         self.require_open()
-        check_occurred_on(self.held_on, ctx.today)
+        check_occurred_on(self.held_on, ctx, field="held_on")
         if str(resident_id) not in self.signed_up and str(resident_id) not in self.attendance:
             self._require_room(len(set(self.signed_up) | set(self.attendance)))
         self.trigger_event(
@@ -143,7 +143,7 @@ class Activity(Aggregate):
 
     def close(self, awarded: dict[str, int], refused: dict[str, str], ctx: Context) -> None:
         self.require_open()
-        check_occurred_on(self.held_on, ctx.today)
+        check_occurred_on(self.held_on, ctx, field="held_on")
         self.trigger_event(
             self.Closed, awarded=awarded, refused=refused, **ctx.meta(self.held_on, "closed")
         )

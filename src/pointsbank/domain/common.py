@@ -33,11 +33,13 @@ class Actor:
 
 @dataclass(frozen=True)
 class Context:
-    """Who acts and when: recorded time in UTC and today's date in the street's time zone."""
+    """Who acts and when: recorded time in UTC and today's date in the street's time zone, and
+    the street's first day (nothing in its ledger happened before it)."""
 
     actor: Actor
     at: datetime
     today: date
+    opened_on: date = date.min
 
     def meta(self, occurred_on: date, reason: str) -> dict[str, Any]:
         """The attributes every event carries (invariant 4)."""
@@ -98,12 +100,21 @@ def require(condition: bool, error: DomainError) -> None:
         raise error
 
 
-def check_occurred_on(occurred_on: date, today: date) -> None:
+def check_occurred_on(occurred_on: date, ctx: Context, *, field: str = "occurred_on") -> None:
+    """A day something happened: not after the street's today, not before the street opened."""
     require(
-        occurred_on <= today,
+        occurred_on <= ctx.today,
         DomainError(
-            f"occurred_on {occurred_on} is in the future (today is {today})",
-            field="occurred_on",
+            f"{field} {occurred_on} 晚于今天 / is in the future (today is {ctx.today})",
+            field=field,
+        ),
+    )
+    require(
+        occurred_on >= ctx.opened_on,
+        DomainError(
+            f"{field} {occurred_on} 早于本街道启用日期 / is before the street opened "
+            f"({ctx.opened_on}, POINTSBANK_STREET_OPENED_ON)",
+            field=field,
         ),
     )
 

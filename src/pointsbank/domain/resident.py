@@ -144,6 +144,13 @@ class Resident(Aggregate):
         household_id: UUID
 
         def apply(self, aggregate: Resident) -> None:
+            aggregate.memberships().append(
+                {
+                    "household_id": str(self.household_id),
+                    "joined_on": self.occurred_on.isoformat(),
+                    "left_on": None,
+                }
+            )
             aggregate.household_id = self.household_id
             aggregate.household_since = self.occurred_on
 
@@ -151,6 +158,9 @@ class Resident(Aggregate):
         household_id: UUID
 
         def apply(self, aggregate: Resident) -> None:
+            for membership in aggregate.memberships():
+                if membership["household_id"] == str(self.household_id):
+                    membership["left_on"] = membership["left_on"] or self.occurred_on.isoformat()
             aggregate.household_id = None
             aggregate.household_left_on = self.occurred_on
 
@@ -166,6 +176,7 @@ class Resident(Aggregate):
         self.household_id: UUID | None = None
         self.household_since: date | None = None
         self.household_left_on: date | None = None
+        self.membership_history: list[dict[str, str | None]] = []
 
     @classmethod
     def enrol(
@@ -178,7 +189,7 @@ class Resident(Aggregate):
         enrolled_on: date,
         ctx: Context,
     ) -> Resident:
-        check_occurred_on(enrolled_on, ctx.today)
+        check_occurred_on(enrolled_on, ctx, field="enrolled_on")
         return cls._create(
             cls.Enrolled,
             id=resident_id,
@@ -205,6 +216,35 @@ class Resident(Aggregate):
         # Residents restored from snapshots taken before approvals existed lack the attribute.
         pending: dict[str, dict[str, Any]] = self.__dict__.setdefault("pending", {})
         return pending
+
+    def memberships(self) -> list[dict[str, str | None]]:
+        """Every household the resident belonged to: joined_on inclusive, left_on exclusive."""
+        # Snapshots taken before the history was kept know only the current household.
+        if "membership_history" not in self.__dict__:
+            since = self.household_since
+            self.membership_history = (
+                [{"household_id": str(self.household_id), "joined_on": str(since), "left_on": None}]
+                if self.household_id is not None and since is not None
+                else []
+            )
+        return self.membership_history
+
+    def households(self, on: date | None = None) -> set[UUID]:
+        """The household the resident belongs to now, and those they belonged to `on` a day."""
+        now = {self.household_id} if self.household_id is not None else set()
+        if on is None:
+            return now
+        day = on.isoformat()
+        return now | {
+            UUID(str(m["household_id"]))
+            for m in self.memberships()
+            if str(m["joined_on"]) <= day and (m["left_on"] is None or day < str(m["left_on"]))
+        }
+
+    def dated(self, version: int) -> date | None:
+        """The `occurred_on` of the entry or pending request at `version`, if there is one."""
+        found = self.entries.get(str(version)) or self.pending_requests().get(str(version))
+        return date.fromisoformat(found["occurred_on"]) if found else None
 
     def is_pending(self, version: int) -> bool:
         return str(version) in self.pending_requests()
@@ -256,13 +296,17 @@ class Resident(Aggregate):
         )
         return self.version
 
-    def approve(self, request_version: int, ctx: Context) -> int:
-        """A second staff member approves a pending request; only now do its points count."""
-        request = self._pending(request_version)
+    def approve(self, request_version: int, rule: Rule, ctx: Context) -> int:
+        """A second staff member approves a pending request; only now do its points count.
+
+        Whether a deduction disqualifies the household is the rule's setting now, when the
+        deduction takes effect, not when it was requested."""
+        request = self.pending_request(request_version)
         require(
             request["requested_by"] != ctx.actor.user_id,
             Forbidden("经办人不能审批自己提交的申请 / the maker may not approve their own request"),
         )
+        require(rule.code == request["rule_code"], DomainError("not the request's rule"))
         self.trigger_event(
             self.ApprovalGranted,
             request_version=request_version,
@@ -271,21 +315,21 @@ class Resident(Aggregate):
             rule_version=request["rule_version"],
             quantity=request["quantity"],
             points=request["points"],
-            disqualifies=request["disqualifies"],
+            disqualifies=rule.terms_for(self.community_id).disqualifies,
             requested_by=request["requested_by"],
             **ctx.meta(date.fromisoformat(request["occurred_on"]), request["reason"]),
         )
         return self.version
 
     def refuse(self, request_version: int, reason: str, ctx: Context) -> int:
-        self._pending(request_version)
+        self.pending_request(request_version)
         require(bool(reason.strip()), DomainError("a rejection needs a reason", field="reason"))
         self.trigger_event(
             self.ApprovalRefused, request_version=request_version, **ctx.meta(ctx.today, reason)
         )
         return self.version
 
-    def _pending(self, request_version: int) -> dict[str, Any]:
+    def pending_request(self, request_version: int) -> dict[str, Any]:
         request = self.pending_requests().get(str(request_version))
         if request is None:
             raise NotFound(
@@ -301,7 +345,7 @@ class Resident(Aggregate):
             terms.mode == Mode.PER_HOUR or 0 < quantity <= MAX_QUANTITY,
             DomainError(f"quantity must be between 1 and {MAX_QUANTITY}", field="quantity"),
         )
-        check_occurred_on(occurred_on, ctx.today)
+        check_occurred_on(occurred_on, ctx)
         terms.require_in_force(rule.code, occurred_on)
         points = rule.compute(self.community_id, quantity)
         check_points(points)
@@ -407,7 +451,7 @@ class Resident(Aggregate):
             self.household_id is None,
             DomainError("the resident already belongs to a household; leave it first"),
         )
-        check_occurred_on(joined_on, ctx.today)
+        check_occurred_on(joined_on, ctx, field="joined_on")
         require(
             self.household_left_on is None or joined_on >= self.household_left_on,
             DomainError("joined_on is before the resident left their last household"),
@@ -419,7 +463,7 @@ class Resident(Aggregate):
     def leave_household(self, household_id: UUID, left_on: date, ctx: Context) -> None:
         if self.household_id != household_id:
             raise DomainError("the resident is not a member of this household")
-        check_occurred_on(left_on, ctx.today)
+        check_occurred_on(left_on, ctx, field="left_on")
         assert self.household_since is not None
         require(
             left_on > self.household_since,

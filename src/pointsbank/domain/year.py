@@ -1,8 +1,9 @@
 """A community's year (社区年度): closed once its ranking is published, reopened only by an admin.
 
 While a year is closed, no award, deduction or correction dated in it is accepted for a
-resident of that community; the frozen ranking is recorded with its digest and the log
-position it was computed at, so it can be reproduced exactly from the log.
+resident of that community, nor a household membership change effective in or before it; the
+frozen ranking is recorded with its digest and the log position it was computed at, so it can
+be reproduced exactly from the log.
 """
 
 from __future__ import annotations
@@ -108,13 +109,15 @@ def check_year(year: int) -> None:
         raise DomainError(f"year must be between {FIRST_YEAR} and {LAST_YEAR}", field="year")
 
 
-def require_open(year: CommunityYear | None, occurred_on: date) -> None:
-    """Refuse a points entry dated in a closed year (the year of its local `occurred_on`)."""
+def require_open(year: CommunityYear | None, occurred_on: date, what: str = "entries") -> None:
+    """Refuse a command that would change a closed year's figures: a points entry dated in it
+    (the year of its local `occurred_on`), or a membership change effective on or before it."""
     if year is not None and year.closed:
         raise YearClosed(
-            f"{year.year} 年度已关闭，不能再记入该年日期的积分；如需更正请管理员先重新开放该年度。"
-            f" Year {year.year} is closed: entries dated {occurred_on} are refused"
-            " until an administrator reopens it.",
+            f"{year.year} 年度已关闭，不能再记入或变更影响该年积分的记录；"
+            "如需更正请管理员先重新开放该年度。"
+            f" Year {year.year} is closed: {what} dated {occurred_on} would change its"
+            " figures and are refused until an administrator reopens it.",
             year=year.year,
             occurred_on=occurred_on.isoformat(),
         )

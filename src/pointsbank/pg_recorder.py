@@ -1,0 +1,59 @@
+"""The PostgreSQL event recorder, made to lose expected races quietly.
+
+A rival's write that came first (a copy of the request under the same idempotency key, a version
+conflict) is detected with `INSERT … ON CONFLICT DO NOTHING` and the whole transaction rolled
+back, rather than raised as a unique violation that PostgreSQL logs as an ERROR. The caller still
+gets the library's IntegrityError, and the events of one save still commit all or none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
+
+
+class QuietApplicationRecorder(PostgresApplicationRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.insert_events_statement = SQL(
+            "INSERT INTO {schema}.{table} AS t (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, originator_version, topic, state "
+            "FROM unnest(%s::{schema}.{stored_event_type}[]) "
+            "ON CONFLICT DO NOTHING RETURNING notification_id"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
+            stored_event_type=Identifier(self.stored_event_type_name),
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if self.datastore.enable_db_functions or not stored_events:
+            inserted: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            return inserted
+        ids: list[int] = []
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline() as pipeline,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            # Takes the table lock first, so the conflict check sees every earlier write.
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            pipeline.sync()
+            ids = [row["notification_id"] for row in curs.fetchall()]
+            if len(ids) != len(stored_events):
+                raise psycopg.Rollback  # leaves the transaction, rolled back, without an error
+        if len(ids) != len(stored_events):
+            raise IntegrityError("a rival write to the same aggregate version came first")
+        return ids
