@@ -265,3 +265,20 @@ def test_control_characters_never_reach_the_store(
         "/account/tokens", json={"label": "扫\x00码"}, headers={"X-CSRF-Token": csrf}
     )
     assert token.status_code == 422
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_the_session_cookie_is_httponly_lax_and_secure_over_https(
+    client: TestClient, street: Street, services: Services, https: bool
+) -> None:
+    services.settings = services.settings.model_copy(update={"https": https})
+    response = client.post(
+        "/ui/login", data={"username": "desk.a", "password": PASSWORD}, follow_redirects=False
+    )
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("pb_session=") and "HttpOnly" in cookie
+    assert "samesite=lax" in cookie.lower()
+    assert ("Secure" in cookie) is https
+    stored = services.db.query("SELECT session_hash FROM sessions")
+    session_id = cookie.split(";")[0].split("=", 1)[1]
+    assert [row["session_hash"] for row in stored] != [session_id]  # only its hash is kept
