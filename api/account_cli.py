@@ -20,6 +20,7 @@ from pointsbank.application import Command
 from pointsbank.domain.account import Account
 from pointsbank.domain.common import Context, DomainError, Role
 from pointsbank.domain.community import Community
+from pointsbank.inputs import CODE, NAME, PERSON_NAME, InputRefused, TextKind, clean_text
 from pointsbank.settings import Settings
 
 account_app = typer.Typer(help="Manage accounts 账户.", no_args_is_help=True)
@@ -58,7 +59,16 @@ def read_password(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+def clean(value: str, kind: TextKind) -> str:
+    """The input policy, as for every other entry point; a refusal is a usage error (exit 2)."""
+    try:
+        return clean_text(value, kind)
+    except InputRefused as refused:
+        raise typer.BadParameter(str(refused)) from None
+
+
 def scope(services: Services, code: str | None) -> list[UUID]:
+    code = clean(code, CODE) if code else None
     if code and services.bank.find(Community, Community.id_for(code)) is None:
         raise DomainError(f"unknown community code {code!r}", field="community")
     return [Community.id_for(code)] if code else []
@@ -89,6 +99,8 @@ def account_create(
     display_name: Annotated[str | None, typer.Option(help="the person's name")] = None,
 ) -> None:
     """Open an account; the initial password comes from stdin (or a prompt on a terminal)."""
+    name = clean(name, NAME)
+    display_name = clean(display_name, PERSON_NAME) if display_name else None
     with operating() as services:
         password = read_password("初始密码 initial password")
         cmd = command(services, f"open:{name}")
@@ -120,6 +132,7 @@ def account_list() -> None:
 
 
 def _change(name: str, act: Callable[[Services, Command, str], object], done: str) -> None:
+    name = clean(name, NAME)
     with operating() as services:
         user_id = by_name(services, name)
         act(services, command(services, f"{done}:{name}"), user_id)
@@ -156,6 +169,7 @@ def token_create(
     resident_id: ResidentOption = None,
 ) -> None:
     """Open the account if it is new, and print a fresh personal API token for it once."""
+    name = clean(name, NAME)
     with operating() as services:
         community_id = next(iter(scope(services, community)), None)
         issued = services.accounts.issue(

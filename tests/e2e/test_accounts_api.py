@@ -200,7 +200,7 @@ def test_root_leads_to_the_sign_in_page(client: TestClient) -> None:
 
 SESSION_MATRIX = [  # the authorisation matrix again, signed in by the session cookie
     ("sess.staff.a", Role.STAFF, "a", 201, 200),
-    ("sess.staff.b", Role.STAFF, "b", 403, 404),
+    ("sess.staff.b", Role.STAFF, "b", 404, 404),  # another community's resident: unknown
     ("sess.clerk.a", Role.CLERK, "a", 403, 200),
     ("sess.auditor", Role.AUDITOR, None, 403, 200),
     ("sess.admin", Role.ADMIN, None, 403, 200),
