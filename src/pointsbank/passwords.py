@@ -43,6 +43,8 @@ class WeakPassword(DomainError):
 
 def check_policy(password: str, user_name: str = "") -> None:
     """Refuse a password that is too short, too long, common or the user's own name."""
+    if not _encodable(password):
+        raise WeakPassword("密码含有无法识别的字符 (not valid Unicode text)", field="password")
     if len(password) < MIN_LENGTH:
         raise WeakPassword(f"密码至少需要 {MIN_LENGTH} 个字符", field="password")
     if len(password) > MAX_LENGTH:
@@ -57,10 +59,20 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
+    if not _encodable(password):
+        password = ""  # still verify, so that the answer takes as long as any other
     try:
         return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate, as JSON allows
+        return False
+    return True
 
 
 def needs_rehash(stored_hash: str) -> bool:

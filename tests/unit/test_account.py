@@ -111,7 +111,9 @@ def test_a_reset_forces_a_change_that_only_the_holder_makes() -> None:
     assert [e.actor_id for e in events] == ["admin-1", str(account.id)]
 
 
-@pytest.mark.parametrize("password", ["short", "12345678", "Password1", "iloveyou", "zhang.wei99"])
+@pytest.mark.parametrize(
+    "password", ["short", "12345678", "Password1", "iloveyou", "zhang.wei99", "long \ud800 enough"]
+)
 def test_weak_passwords_are_refused(password: str) -> None:
     with pytest.raises(WeakPassword):
         check_policy(password, "zhang.wei")
@@ -123,3 +125,7 @@ def test_a_long_passphrase_without_symbols_is_fine_and_hashed_with_argon2id() ->
     assert stored.startswith("$argon2id$")
     assert verify_password(stored, "社区积分 好好学习")
     assert not verify_password(stored, "社区积分 好好学")
+
+
+def test_a_password_that_is_not_unicode_text_never_matches() -> None:
+    assert not verify_password(hash_password("long enough"), "long \ud800 enough")
