@@ -17,7 +17,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/pointsbank migrate
 	$(BIN)/pointsbank demo
-	@echo "pointsbank: http://127.0.0.1:8000/docs  (use a token above with 'Authorize')"
+	@echo "pointsbank: open http://127.0.0.1:8000/ and sign in with a demo account above (API docs: /docs)"
 	$(BIN)/pointsbank serve
 
 lint: install

@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import docs, openapi, problems
+from api import docs, openapi, pages, problems
 from api.routes import (
+    accounts,
     activities,
     annual,
     audit,
@@ -33,7 +34,8 @@ DESCRIPTION = """
 积分银行 pointsbank — 社区志愿服务积分的事件溯源账本。
 
 Every award, deduction and correction is an immutable event; balances and statements are
-projections. Authenticate with `Authorization: Bearer <token>` (see `pointsbank token create`),
+projections. Authenticate with `Authorization: Bearer <token>` (a personal API token created on
+the page /ui/tokens or by `pointsbank token create`); pages sign in at /ui/login with a cookie,
 and send a fresh `Idempotency-Key` header with every change: resending the same key after a
 dropped response returns the first result and writes nothing.
 """
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for router in (
         health.router,
         session.router,
+        accounts.router,
         catalogue.router,
         residents.router,
         households.router,
@@ -80,12 +83,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         audit.router,
     ):
         app.include_router(router)
+    pages.install(app)
     openapi.install(app)
     docs.install(app)
-    app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")
+    app.mount("/ui", StaticFiles(directory=STATIC), name="ui")
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
-        return RedirectResponse("/ui/")
+        return RedirectResponse("/ui/", status_code=303)
 
     return app

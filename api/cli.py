@@ -1,20 +1,17 @@
-"""The `pointsbank` command line: serve, migrate, demo, token create, project, rebuild."""
+"""The `pointsbank` command line: serve, migrate, demo, account, token, project, rebuild."""
 
 from __future__ import annotations
 
 import signal
 import threading
 from typing import Annotated
-from uuid import UUID
 
 import typer
 import uvicorn
 
+from api.account_cli import account_app, token_app
 from api.audit_cli import audit_app
 from api.services import open_services
-from pointsbank.domain.common import Role
-from pointsbank.domain.community import Community
-from pointsbank.inputs import CODE, NAME, clean_text
 from pointsbank.settings import Settings
 from projections.migrate import migrate as apply_migrations
 
@@ -24,7 +21,7 @@ app = typer.Typer(
     "./var/pointsbank.sqlite3; or postgresql://user:password@host:port/dbname).",
     no_args_is_help=True,
 )
-token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 
@@ -70,36 +67,6 @@ def demo() -> None:
             typer.echo(line)
     finally:
         services.close()
-
-
-@token_app.command("create")
-def token_create(
-    role: Annotated[Role, typer.Option(help="admin, staff, clerk or auditor")],
-    name: Annotated[str, typer.Option(help="the account's unique name, e.g. zhang.wei")],
-    community: Annotated[
-        str | None, typer.Option(help="community code (required for staff and clerks)")
-    ] = None,
-    resident: Annotated[
-        str | None, typer.Option(help="the resident id of this person, if they live here")
-    ] = None,
-) -> None:
-    """Create an account (or rotate its token) and print the token once."""
-    services = open_services(Settings())
-    try:
-        name = clean_text(name, NAME)
-        community_id = Community.id_for(clean_text(community, CODE)) if community else None
-        if community_id is not None and not any(
-            c["community_id"] == str(community_id) for c in services.queries.communities()
-        ):
-            raise typer.BadParameter(f"unknown community code {community!r}")
-        issued = services.accounts.issue(
-            name, role, services.now(), community_id, UUID(resident) if resident else None
-        )
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        services.close()
-    typer.echo(issued.token)
 
 
 @app.command()

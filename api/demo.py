@@ -7,12 +7,28 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from api.services import Services
+from pointsbank.accounts import OPERATOR
 from pointsbank.application import Command
 from pointsbank.domain.common import Actor, Context, Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.rule import Category
 from pointsbank.registry import PersonalData
 
+# Fixed and documented (README), so that a newcomer can sign in; never use them in production.
+DEMO_PASSWORD = "pointsbank-demo"
+DEMO_ACCOUNTS = [
+    ("demo-admin", "街道管理员 admin"),
+    ("demo-auditor", "审计 auditor"),
+    *(
+        (f"demo-{kind}-{code}", f"{label} {code}")
+        for code in ("tianxi", "zumiao")
+        for kind, label in (
+            ("staff", "社区工作人员 staff"),
+            ("staff2", "社区工作人员 staff"),
+            ("clerk", "超市柜台 clerk"),
+        )
+    ),
+]
 COMMUNITIES = {
     "tianxi": ("天禧社区", {"g1": "第一网格", "g2": "第二网格"}),
     "zumiao": ("祖庙社区", {"g1": "东片网格", "g2": "西片网格"}),
@@ -55,11 +71,8 @@ class Seeder:
 
 def seed(services: Services) -> Iterator[str]:
     s = Seeder(services)
-    admin = services.accounts.issue("demo-admin", Role.ADMIN, s.now)
-    auditor = services.accounts.issue("demo-auditor", Role.AUDITOR, s.now)
-    yield f"admin token   (demo-admin):   {admin.token}"
-    yield f"auditor token (demo-auditor): {auditor.token}"
-    admin_actor = Actor(admin.user_id, Role.ADMIN)
+    admin_actor = _account(s, "demo-admin", "示范管理员", Role.ADMIN, None)
+    _account(s, "demo-auditor", "示范审计员", Role.AUDITOR, None)
     for code, name, category, points in RULES:
         s.bank.define_rule(s.cmd(admin_actor, f"rule:{code}"), code, name, category, points)
     for number, (code, (name, grids)) in enumerate(COMMUNITIES.items()):
@@ -69,18 +82,32 @@ def seed(services: Services) -> Iterator[str]:
             s.bank.add_grid(
                 s.cmd(admin_actor, f"grid:{code}:{grid}"), community_id, grid, grid_name
             )
-        staff = services.accounts.issue(f"demo-staff-{code}", Role.STAFF, s.now, community_id)
-        clerk = services.accounts.issue(f"demo-clerk-{code}", Role.CLERK, s.now, community_id)
-        yield f"staff token   (demo-staff-{code}): {staff.token}"
-        yield f"clerk token   (demo-clerk-{code}): {clerk.token}"
-        staff_actor = Actor(staff.user_id, Role.STAFF, community_id)
+        staff_actor = _account(s, f"demo-staff-{code}", f"{name}工作人员甲", Role.STAFF, code)
+        _account(s, f"demo-staff2-{code}", f"{name}工作人员乙", Role.STAFF, code)
+        _account(s, f"demo-clerk-{code}", f"{name}超市柜台", Role.CLERK, code)
         _seed_community(s, staff_actor, community_id, list(grids), number)
         for item, (goods, price, stock, limit) in enumerate(GOODS):
             cmd = s.cmd(staff_actor, f"goods:{code}:{item}")
             services.counter.list_item(cmd, community_id, goods, price, stock, limit)
     services.projector.catch_up()
     services.chain.catch_up()
+    yield from account_lines()
     yield "demo street ready"
+
+
+def account_lines() -> Iterator[str]:
+    yield f"demo accounts (password for each: {DEMO_PASSWORD}):"
+    for name, role in DEMO_ACCOUNTS:
+        yield f"  {name:<20} {role}"
+
+
+def _account(s: Seeder, name: str, display: str, role: Role, code: str | None) -> Actor:
+    """Open a demo account once; a rerun replays and leaves its password and sessions alone."""
+    scope = [Community.id_for(code)] if code else []
+    outcome = s.services.accounts.open(
+        s.cmd(OPERATOR, f"account:{name}"), name, display, role, scope, None, DEMO_PASSWORD
+    )
+    return Actor(outcome.body["user_id"], role, scope[0] if scope else None)
 
 
 def _seed_community(

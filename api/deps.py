@@ -13,11 +13,12 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
+from api.auth import CSRF_HEADER, WHILE_MUST_CHANGE, authenticate, require_csrf
 from api.problems import ApiProblem
 from api.services import Services
 from pointsbank.application import Command, Outcome, unknown
 from pointsbank.domain.authority import can_see
-from pointsbank.domain.common import Actor, Context
+from pointsbank.domain.common import Actor, Context, Role
 
 MAX_KEY_LENGTH = 200
 log = logging.getLogger("pointsbank.api")
@@ -36,19 +37,40 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
-bearer = HTTPBearer(auto_error=False, description="a token from `pointsbank token create`")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="a personal API token (created on the account page or by `pointsbank token "
+    "create`); pages use the session cookie instead",
+)
 
 
-def get_actor(
+def get_any_actor(
+    request: Request,
     services: ServicesDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    csrf_token: Annotated[str | None, Header(alias=CSRF_HEADER, include_in_schema=False)] = None,
 ) -> Actor:
-    challenge = {"WWW-Authenticate": "Bearer"}
-    if credentials is None:
-        raise ApiProblem(401, "unauthenticated", "missing bearer token", **challenge)
-    actor = services.accounts.authenticate(credentials.credentials)
-    if actor is None:
-        raise ApiProblem(401, "unauthenticated", "unknown or revoked token", **challenge)
+    """The signed-in account, of any role (residents included), by bearer token or cookie."""
+    auth = authenticate(request, services)
+    if auth is None:
+        raise ApiProblem(
+            401, "unauthenticated", "sign in, or send a valid bearer token",
+            **{"WWW-Authenticate": "Bearer"},
+        )
+    require_csrf(request, auth, csrf_token)
+    if auth.account.must_change_password and request.url.path not in WHILE_MUST_CHANGE:
+        detail = "请先修改密码 (change your password first)"
+        raise ApiProblem(403, "password-change-required", detail)
+    return auth.actor
+
+
+AnyActorDep = Annotated[Actor, Depends(get_any_actor)]
+
+
+def get_actor(actor: AnyActorDep) -> Actor:
+    """The acting staff-side account; residents have pages of their own, not this API."""
+    if actor.role is Role.RESIDENT:
+        raise ApiProblem(403, "forbidden", "residents may not use this part of the API")
     return actor
 
 

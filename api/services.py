@@ -6,19 +6,22 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from pointsbank.accounts import Accounts
 from pointsbank.application import PointsBank
 from pointsbank.counter import Counter
+from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, TokenStore
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import DomainError
 from pointsbank.earning import Earning
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
+from pointsbank.signin import SignIn, Throttle
 from pointsbank.store import event_store_env
 from pointsbank.years import FrozenRanking, YearBook
+from projections.accounts import AccountQueries, accounts
 from projections.activity import activity
 from projections.annual import annual
 from projections.audit_queries import AuditQueries
@@ -34,7 +37,7 @@ from projections.rankings import Rankings, freeze
 from projections.statements import AnnualStatements
 
 log = logging.getLogger("pointsbank.projector")
-PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity)
+PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity, accounts)
 
 
 class ReadModelsBehind(DomainError):
@@ -58,6 +61,21 @@ class Services:
     audit: AuditQueries
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+
+    @property
+    def sign_in(self) -> SignIn:
+        s = self.settings
+        throttle = Throttle(
+            s.sign_in_max_failures,
+            s.sign_in_max_failures_per_address,
+            timedelta(minutes=s.sign_in_window_minutes),
+            timedelta(minutes=s.sign_in_lock_minutes),
+        )
+        return SignIn(self.db, self.accounts, self.accounts.sessions, throttle)
+
+    @property
+    def account_queries(self) -> AccountQueries:
+        return AccountQueries(self.db)
 
     @property
     def counter(self) -> Counter:
@@ -153,9 +171,21 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
         bank=bank,
         projector=Projector(bank, db, PROJECTIONS),
         queries=Queries(db),
-        accounts=Accounts(db),
+        accounts=Accounts(
+            bank,
+            PasswordStore(db),
+            SessionStore(db, session_limits(settings)),
+            TokenStore(db),
+        ),
         registry=registry,
         earning=Earning.over(bank),
         chain=ChainFollower(bank, db),
         audit=AuditQueries(db),
+    )
+
+
+def session_limits(settings: Settings) -> SessionLimits:
+    return SessionLimits(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
     )

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import report_views as reports
 from api.auditing import verify_all
+from api.auth import SELF_SERVICE_PATHS, authenticate
 from api.deps import ActorDep, ServicesDep
 from api.fields import Day, Moment, Name
 from api.fields import Position as LogPosition
@@ -215,8 +216,7 @@ def install_read_only_guard(app: FastAPI) -> None:
 
 
 def _is_auditor(request: Request) -> bool:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return False
-    actor = request.app.state.services.accounts.authenticate(token.strip())
-    return actor is not None and actor.role == Role.AUDITOR
+    if request.url.path in SELF_SERVICE_PATHS or request.url.path.startswith("/account/"):
+        return False  # signing out and changing one's own password or tokens change no record
+    auth = authenticate(request, request.app.state.services)
+    return auth is not None and auth.actor.role == Role.AUDITOR

@@ -7,13 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from api import views
-from api.deps import ActorDep, ServicesDep
+from api.deps import AnyActorDep, ServicesDep
 
 router = APIRouter(tags=["session"])
 
 
 @router.get("/me", response_model=views.Me)
-def me(actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
+def me(actor: AnyActorDep, services: ServicesDep) -> dict[str, Any]:
     """The acting account: id, role, community and today's date in the street's time zone."""
     today = services.now().astimezone(services.settings.zone).date()
     return {

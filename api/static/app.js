@@ -1,17 +1,19 @@
 // pointsbank counter and staff desk: a thin page over the JSON API.
 const $ = (sel) => document.querySelector(sel);
 const state = {
-  token: sessionStorage.getItem("pb-token"), me: null, resident: null,
+  me: null, resident: null,
   awardKey: null, redeemKey: null, goods: [], receipt: null,
 };
 const KINDS = { award: "加分", deduction: "扣分", correction: "更正", redemption: "兑换", refund: "退还" };
 
 async function api(method, path, body, key) {
-  const headers = { Authorization: `Bearer ${state.token}` };
+  // The session cookie goes along by itself; a change also carries the session's CSRF token.
+  const headers = { "X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (key) headers["Idempotency-Key"] = key;
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = await response.json().catch(() => ({}));
+  if (response.status === 401) location.assign("/ui/login");
   if (!response.ok) throw new Error(data.detail || `${response.status} ${response.statusText}`);
   return data;
 }
@@ -28,21 +30,8 @@ function cell(row, text, cls) {
   if (cls) td.className = cls;
 }
 
-async function signIn(token) {
-  state.token = token;
-  try {
-    state.me = await api("GET", "/me");
-  } catch (err) {
-    state.token = null;
-    sessionStorage.removeItem("pb-token");
-    say(`登录失败 Sign-in failed: ${err.message}`, "error");
-    return;
-  }
-  sessionStorage.setItem("pb-token", token);
-  $("#who").textContent = `${state.me.street} · ${state.me.name} (${state.me.role})`;
-  $("#login").hidden = true;
-  $("#desk").hidden = false;
-  $("#logout").hidden = false;
+async function start() {
+  state.me = await api("GET", "/me");
   $("#a-date").value = state.me.today;
   $("#a-date").max = state.me.today;
   if (state.me.role === "staff") await Promise.all([loadRules(), loadApprovals()]);
@@ -267,9 +256,7 @@ $("#redeem-form").addEventListener("submit", redeem);
 $("#redeem-form").addEventListener("input", () => { state.redeemKey = null; updateTotal(); });
 $("#rc-print").addEventListener("click", () => window.print());
 $("#rc-cancel").addEventListener("click", cancelReceipt);
-$("#login-form").addEventListener("submit", (e) => { e.preventDefault(); signIn($("#token").value.trim()); });
-$("#logout").addEventListener("click", () => { sessionStorage.removeItem("pb-token"); location.reload(); });
 $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); search($("#q").value.trim()).catch((err) => say(err.message, "error")); });
 $("#award-form").addEventListener("submit", award);
 $("#award-form").addEventListener("input", () => { state.awardKey = null; });
-if (state.token) signIn(state.token);
+start().catch((err) => say(err.message, "error"));

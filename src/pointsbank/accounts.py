@@ -1,33 +1,150 @@
-"""User accounts and their bearer tokens. Tokens are random; only their SHA-256 is stored."""
+"""The accounts service: open, change role and scope, disable, reset and change passwords.
+
+Every change is an Account event recorded through the bank's command loop (idempotent by key);
+the secrets it touches are written in the same loop's `before_save` step, never into an event.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass
-from datetime import datetime
-from uuid import UUID, uuid4
+from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import UUID
 
-from pointsbank.db import Database
-from pointsbank.domain.common import Actor, Role
+from pointsbank.application import Command, Decision, Outcome, PointsBank
+from pointsbank.credentials import IssuedToken, PasswordStore, SessionStore, TokenStore
+from pointsbank.domain.account import Account
+from pointsbank.domain.authority import require_role
+from pointsbank.domain.common import Actor, Conflict, Context, DomainError, NotFound, Role
+from pointsbank.domain.community import Community
+from pointsbank.domain.resident import Resident
+from pointsbank.passwords import check_policy, verify_password
 
-
-def token_digest(token: str) -> str:
-    # Tokens carry 256 random bits, so a plain SHA-256 is as strong as a slow password hash.
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    user_id: str
-    name: str
-    role: Role
-    token: str
+# The operator at the machine (CLI, demo, tests' fixtures) acts as the street's administrator.
+OPERATOR = Actor("operator", Role.ADMIN)
 
 
 class Accounts:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(
+        self, bank: PointsBank, passwords: PasswordStore, sessions: SessionStore, tokens: TokenStore
+    ) -> None:
+        self.bank = bank
+        self.passwords = passwords
+        self.sessions = sessions
+        self.tokens = tokens
+
+    def find(self, user_id: str) -> Account | None:
+        try:
+            return self.bank.find(Account, UUID(user_id))
+        except ValueError:
+            return None
+
+    def actor_of(self, account: Account) -> Actor:
+        return Actor(str(account.id), account.role, account.community_id, account.resident_id)
+
+    def name_of(self, user_id: str) -> str | None:
+        account = self.find(user_id)
+        return account.name if account else None
+
+    def authenticate(self, token: str, at: datetime | None = None) -> Actor | None:
+        """The actor behind a live API token of an enabled account."""
+        user_id = self.tokens.owner(token, at or datetime.now(UTC))
+        account = self.find(user_id) if user_id else None
+        if account is None or account.disabled:
+            return None
+        return self.actor_of(account)
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def open(
+        self,
+        cmd: Command,
+        name: str,
+        display_name: str,
+        role: Role,
+        community_ids: list[UUID],
+        resident_id: UUID | None,
+        password: str | None,
+    ) -> Outcome:
+        """Open an account: the admin any, staff residents' accounts of their own community."""
+        _require_manager(cmd.ctx.actor, role, community_ids)
+        if password is not None:
+            check_policy(password, name)
+        account_id = Account.id_for(name)
+
+        def decide() -> Decision:
+            if self.bank.find(Account, account_id) is not None:
+                raise Conflict(f"用户名 {name} 已被使用", field="name")
+            for community_id in community_ids:
+                self.bank.get(Community, community_id, "community")
+            self._check_resident(resident_id, community_ids)
+            account = Account.open(name, display_name, role, community_ids, resident_id, cmd.ctx)
+            return [account], 201, _body(account)
+
+        def keep_password() -> None:
+            if password is not None:
+                self.passwords.set(str(account_id), password, cmd.ctx.at)
+
+        return self.bank.execute(cmd, decide, keep_password)
+
+    def change_role(
+        self, cmd: Command, user_id: str, role: Role, community_ids: list[UUID]
+    ) -> Outcome:
+        require_role(cmd.ctx.actor, Role.ADMIN)
+
+        def decide() -> Decision:
+            account = self._managed(cmd.ctx.actor, user_id)
+            for community_id in community_ids:
+                self.bank.get(Community, community_id, "community")
+            if account.resident_id is not None:
+                self._check_resident(account.resident_id, community_ids)
+            account.change_role(role, community_ids, cmd.ctx)
+            return [account], 200, _body(account)
+
+        return self.bank.execute(cmd, decide)
+
+    def disable(self, cmd: Command, user_id: str) -> Outcome:
+        """Disable an account; its sessions and tokens stop working at once."""
+        return self._act(cmd, user_id, lambda a: a.disable(cmd.ctx), self._revoke(user_id, cmd))
+
+    def enable(self, cmd: Command, user_id: str) -> Outcome:
+        return self._act(cmd, user_id, lambda a: a.enable(cmd.ctx))
+
+    def reset_password(self, cmd: Command, user_id: str, password: str) -> Outcome:
+        """Set a new password for someone else, who must change it at next sign-in."""
+        account = self._managed(cmd.ctx.actor, user_id)
+        check_policy(password, account.name)
+
+        def keep() -> None:
+            self.passwords.set(user_id, password, cmd.ctx.at)
+            self.sessions.end_all(user_id)
+
+        return self._act(cmd, user_id, lambda a: a.reset_password(cmd.ctx), keep)
+
+    def change_password(
+        self, cmd: Command, current: str, new: str, keep_session: str | None = None
+    ) -> Outcome:
+        """Change one's own password; other sessions of the account end."""
+        user_id = cmd.ctx.actor.user_id
+        account = self.find(user_id)
+        stored = self.passwords.hash_of(user_id)
+        if account is None or stored is None or not verify_password(stored, current):
+            raise DomainError("当前密码不正确", field="current_password")
+        check_policy(new, account.name)
+        if new == current:
+            raise DomainError("新密码不能与当前密码相同", field="new_password")
+
+        def keep() -> None:
+            self.passwords.set(user_id, new, cmd.ctx.at)
+            self.sessions.end_all(user_id, keep=keep_session)
+
+        def decide() -> Decision:
+            own = self.bank.get(Account, UUID(user_id), "account")
+            own.change_password(cmd.ctx)
+            return [own], 200, _body(own)
+
+        return self.bank.execute(cmd, decide, keep)
+
+    # -- for the operator: the CLI, the demo and tests ----------------------------------------
 
     def issue(
         self,
@@ -37,43 +154,77 @@ class Accounts:
         community_id: UUID | None = None,
         resident_id: UUID | None = None,
     ) -> IssuedToken:
-        """Create the account `name`, or give it a fresh token (the old one stops working)."""
-        if role in (Role.STAFF, Role.CLERK) and community_id is None:
-            raise ValueError(f"a {role.value} account needs a community")
-        token = "pb_" + secrets.token_urlsafe(32)
-        existing = self.db.query_one("SELECT user_id FROM accounts WHERE name = ?", (name,))
-        user_id = existing["user_id"] if existing else str(uuid4())
-        self.db.execute(
-            "INSERT INTO accounts (user_id, name, role, community_id, resident_id, token_hash, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-            "role = excluded.role, community_id = excluded.community_id, "
-            "resident_id = excluded.resident_id, token_hash = excluded.token_hash",
-            (
-                user_id,
-                name,
-                role.value,
-                str(community_id) if community_id else None,
-                str(resident_id) if resident_id else None,
-                token_digest(token),
-                at.isoformat(),
-            ),
-        )
-        return IssuedToken(user_id=user_id, name=name, role=role, token=token)
+        """Open the account `name` if it is new, and give it a fresh API token."""
+        if self.bank.find(Account, Account.id_for(name)) is None:
+            ctx = Context(OPERATOR, at, at.date())
+            cmd = Command(ctx, key=f"account:{Account.normalise(name)}", fingerprint=name)
+            scope = [community_id] if community_id else []
+            self.open(cmd, name, name, role, scope, resident_id, None)
+        return self.tokens.create(str(Account.id_for(name)), "cli", at)
 
-    def name_of(self, user_id: str) -> str | None:
-        row = self.db.query_one("SELECT name FROM accounts WHERE user_id = ?", (user_id,))
-        return str(row["name"]) if row else None
+    # -- helpers ------------------------------------------------------------------------------
 
-    def authenticate(self, token: str) -> Actor | None:
-        row = self.db.query_one(
-            "SELECT user_id, role, community_id, resident_id FROM accounts WHERE token_hash = ?",
-            (token_digest(token),),
-        )
-        if row is None:
-            return None
-        return Actor(
-            user_id=row["user_id"],
-            role=Role(row["role"]),
-            community_id=UUID(row["community_id"]) if row["community_id"] else None,
-            resident_id=UUID(row["resident_id"]) if row["resident_id"] else None,
-        )
+    def _act(
+        self,
+        cmd: Command,
+        user_id: str,
+        change: Callable[[Account], None],
+        before_save: Callable[[], None] | None = None,
+    ) -> Outcome:
+        def decide() -> Decision:
+            account = self._managed(cmd.ctx.actor, user_id)
+            change(account)
+            return [account], 200, _body(account)
+
+        return self.bank.execute(cmd, decide, before_save)
+
+    def _revoke(self, user_id: str, cmd: Command) -> Callable[[], None]:
+        def revoke() -> None:
+            self.sessions.end_all(user_id)
+            self.tokens.revoke_all(user_id, cmd.ctx.at)
+
+        return revoke
+
+    def _managed(self, actor: Actor, user_id: str) -> Account:
+        """The account, if `actor` may manage it; to staff others' accounts do not exist."""
+        account = self.find(user_id)
+        if account is not None and actor.role is Role.STAFF:
+            mine = account.role is Role.RESIDENT and account.community_id == actor.community_id
+            account = account if mine else None
+        elif actor.role is not Role.ADMIN:
+            require_role(actor, Role.ADMIN, Role.STAFF)
+        if account is None:
+            raise NotFound(f"unknown account {user_id}", account_id=user_id)
+        return account
+
+    def _check_resident(self, resident_id: UUID | None, community_ids: list[UUID]) -> None:
+        """A linked resident must exist, and live in a community the account serves."""
+        if resident_id is None:
+            return
+        resident = self.bank.find(Resident, resident_id)
+        if resident is None or (community_ids and resident.community_id not in community_ids):
+            raise DomainError(
+                f"该社区没有居民 {resident_id}（no such resident in the account's community）",
+                field="resident_id",
+            )
+
+
+def _require_manager(actor: Actor, role: Role, community_ids: list[UUID]) -> None:
+    if actor.role is Role.STAFF and role is Role.RESIDENT:
+        if community_ids != [actor.community_id]:
+            raise NotFound("unknown community", field="community")
+        return
+    require_role(actor, Role.ADMIN)
+
+
+def _body(account: Account) -> dict[str, object]:
+    return {
+        "user_id": str(account.id),
+        "name": account.name,
+        "display_name": account.display_name,
+        "role": account.role.value,
+        "community_ids": [str(c) for c in account.community_ids],
+        "resident_id": str(account.resident_id) if account.resident_id else None,
+        "disabled": account.disabled,
+        "must_change_password": account.must_change_password,
+    }

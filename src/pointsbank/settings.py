@@ -37,6 +37,19 @@ class Settings(BaseSettings):
         description="the street's published Ed25519 public key (hex) digests are checked against; "
         "defaults to the signing key's own",
     )
+    https: bool = Field(
+        default=False, description="the site is served over HTTPS: session cookies are Secure"
+    )
+    session_idle_minutes: int = Field(default=60, description="a session ends after this idle")
+    session_absolute_hours: int = Field(default=12, description="a session ends this long after")
+    sign_in_max_failures: int = Field(
+        default=5, description="failed sign-ins for one account within the window before a lock"
+    )
+    sign_in_max_failures_per_address: int = Field(
+        default=20, description="failed sign-ins from one address within the window before a lock"
+    )
+    sign_in_window_minutes: int = 15
+    sign_in_lock_minutes: int = 15
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -31,7 +31,7 @@ def test_the_auditor_can_change_nothing_anywhere(client: TestClient, services: S
         (method, path)
         for path, operations in spec["paths"].items()
         for method in operations
-        if method in WRITE_METHODS
+        if method in WRITE_METHODS and not path.startswith("/account/")  # own password, tokens
     ]
     assert len(writes) >= 8
     for method, path in writes:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from pointsbank.domain.rule import Category
 from pointsbank.domain.terms import Terms
 from pointsbank.registry import PersonalData
 from pointsbank.settings import Settings
+from tests.accounts_helpers import PASSWORD, open_account
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -71,10 +73,10 @@ def seed(database_url: str) -> tuple[str, str, str]:
         services.earning.rules.define(
             cmd(admin), "BIG", "大型活动", Category.VOLUNTEER, 30, Terms(approval_above=20)
         )
-        checker = services.accounts.issue("staff2", Role.STAFF, now, community)
-        staff = services.accounts.issue("staff", Role.STAFF, now, community)
-        clerk = services.accounts.issue("clerk", Role.CLERK, now, community)
-        staff_actor = Actor(staff.user_id, Role.STAFF, community)
+        open_account(services, "staff2", Role.STAFF, "a")
+        staff = open_account(services, "staff", Role.STAFF, "a").body["user_id"]
+        open_account(services, "clerk", Role.CLERK, "a")
+        staff_actor = Actor(staff, Role.STAFF, community)
         for name, phone in (("王芳", "13800001234"), ("李娜", "13900005678")):
             enrolled = services.bank.enrol(
                 cmd(staff_actor),
@@ -90,14 +92,14 @@ def seed(database_url: str) -> tuple[str, str, str]:
         )
         services.counter.list_item(cmd(staff_actor), community, "大米 5kg", 30, 3, 1)
         services.counter.list_item(cmd(staff_actor), community, "洗衣液", 8, 10, 0)
-        return staff.token, clerk.token, checker.token
+        return "staff", "clerk", "staff2"
     finally:
         services.close()
 
 
-@pytest.fixture
-def desk(database_url: str) -> Iterator[Desk]:
-    staff, clerk, checker = seed(database_url)
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """A real uvicorn process on the database; yields its base URL."""
     port = free_port()
     env = {**os.environ, "POINTSBANK_DATABASE_URL": database_url}
     server = subprocess.Popen(
@@ -114,10 +116,17 @@ def desk(database_url: str) -> Iterator[Desk]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield Desk(url, staff, clerk, "王芳", checker)
+        yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def desk(database_url: str) -> Iterator[Desk]:
+    staff, clerk, checker = seed(database_url)
+    with serving(database_url) as url:
+        yield Desk(url, staff, clerk, "王芳", checker)
 
 
 @pytest.fixture(scope="module")
@@ -137,18 +146,19 @@ def open_resident(page: Page, text: str) -> None:
     page.locator("#results tbody tr").first.click()
 
 
-def sign_in(page: Page, desk: Desk, token: str) -> None:
-    page.goto(f"{desk.url}/ui/")
-    page.fill("#token", token)
-    page.click("#login-form button")
+def sign_in(page: Page, desk: Desk, name: str, password: str = PASSWORD) -> None:
+    page.goto(f"{desk.url}/")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
 
 
 def test_staff_finds_a_resident_and_awards_points(browser: Browser, desk: Desk) -> None:
     page = browser.new_page()
-    sign_in(page, desk, "pb_wrong")
-    expect(page.locator("#message")).to_contain_text("登录失败")
+    sign_in(page, desk, desk.staff, "not the password")
+    expect(page.locator("#message")).to_contain_text("用户名或密码不正确")
     sign_in(page, desk, desk.staff)
-    expect(page.locator("#who")).to_contain_text("staff")
+    expect(page.locator("#who")).to_contain_text("社区工作人员")
     page.fill("#q", "1234")
     page.click("#search-form button")
     page.locator("#results tbody tr", has_text=desk.resident).click()

@@ -15,6 +15,7 @@ DOMAIN_ALLOWED = {
     "enum",
     "typing",
     "uuid",
+    "unicodedata",
     "collections",
     "eventsourcing",
     "pointsbank",

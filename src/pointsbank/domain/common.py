@@ -18,6 +18,7 @@ class Role(StrEnum):
     STAFF = "staff"
     CLERK = "clerk"
     AUDITOR = "auditor"
+    RESIDENT = "resident"
 
 
 @dataclass(frozen=True)

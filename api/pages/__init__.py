@@ -1,0 +1,137 @@
+"""Server-rendered pages under /ui/: one module per area, one base template, shared components.
+
+Pages call the same application services as the JSON API and show the same domain errors in
+Chinese beside the field they concern. They are signed in by the session cookie only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from api.auth import Authenticated, authenticate, require_csrf
+from api.deps import ServicesDep
+from api.services import Services
+from pointsbank.application import Command, Outcome
+from pointsbank.domain.common import Context, DomainError, Role
+
+log = logging.getLogger("pointsbank.pages")
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+ROLE_NAMES = {
+    "admin": "街道管理员",
+    "staff": "社区工作人员",
+    "clerk": "超市柜台",
+    "auditor": "审计",
+    "resident": "居民",
+}
+HOME = {
+    Role.ADMIN: "/ui/accounts",
+    Role.STAFF: "/ui/desk",
+    Role.CLERK: "/ui/desk",
+    Role.AUDITOR: "/ui/home",
+    Role.RESIDENT: "/ui/home",
+}
+NAV: dict[Role, list[tuple[str, str]]] = {
+    Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录")],
+    Role.STAFF: [("/ui/desk", "服务台"), ("/ui/accounts", "居民账户")],
+    Role.CLERK: [("/ui/desk", "服务台")],
+    Role.AUDITOR: [("/ui/home", "登录记录")],
+    Role.RESIDENT: [("/ui/home", "首页")],
+}
+COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in user; answered by a redirect to the sign-in page."""
+
+    def __init__(self, to: str = "/ui/login") -> None:
+        super().__init__(to)
+        self.to = to
+
+
+def get_page_user(request: Request, services: ServicesDep) -> Authenticated:
+    auth = authenticate(request, services)
+    if auth is None or auth.session is None:
+        raise SignInRequired()
+    if auth.account.must_change_password and request.url.path not in ("/ui/password",):
+        raise SignInRequired("/ui/password")
+    return auth
+
+
+PageUser = Annotated[Authenticated, Depends(get_page_user)]
+
+
+def check_form(request: Request, user: Authenticated, csrf_token: str | None) -> None:
+    """Every form post: same origin and the session's CSRF token."""
+    require_csrf(request, user, csrf_token)
+
+
+def render(
+    request: Request,
+    services: Services,
+    template: str,
+    user: Authenticated | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    nav = (NAV[user.actor.role] + COMMON_NAV) if user else []
+    return TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "user": user.account if user else None,
+            "csrf_token": user.session.csrf_token if user and user.session else "",
+            "nav": nav,
+            "active": request.url.path,
+            "street": services.settings.street_name,
+            "role_names": ROLE_NAMES,
+            "notice": "",
+            "error": "",
+            "errors": {},
+            "idempotency_key": str(uuid.uuid4()),
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def command(services: Services, user: Authenticated, key: str, fields: dict[str, Any]) -> Command:
+    """The command envelope for a form post; passwords stay out of the fingerprint."""
+    at = services.now()
+    ctx = Context(user.actor, at, at.astimezone(services.settings.zone).date())
+    visible = {k: v for k, v in fields.items() if "password" not in k}
+    canonical = json.dumps(visible, sort_keys=True, ensure_ascii=False)
+    fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
+    return Command(ctx, key=key or str(uuid.uuid4()), fingerprint=fingerprint)
+
+
+def settle(services: Services, outcome: Outcome) -> None:
+    """Wait for the read models to show a recorded change; if they lag, the change still stands."""
+    try:
+        services.projected(outcome.position)
+    except Exception as exc:
+        log.warning("page change recorded at event %s, read models lag: %s", outcome.position, exc)
+
+
+def field_errors(exc: DomainError, default: str) -> dict[str, str]:
+    """A domain error as a message beside the field it names (or beside `default`)."""
+    return {str(exc.extra.get("field", default)): exc.detail}
+
+
+def install(app: FastAPI) -> None:
+    from api.pages import accounts, desk, session
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
+        return RedirectResponse(exc.to, status_code=303)
+
+    for module in (session, accounts, desk):
+        app.include_router(module.router)

@@ -1,0 +1,198 @@
+"""A user account (账户): who may sign in, in which role and where (invariant 13).
+
+Opening, role and scope changes, disabling and password resets are events, so who held which
+power on any date can be replayed. Secrets (password hashes, session and token secrets) never
+enter an event: they live in tables of their own.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from pointsbank.domain.common import (
+    Context,
+    DomainError,
+    LedgerCreated,
+    LedgerEvent,
+    Role,
+    require,
+)
+
+NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/account")
+MAX_NAME = 64
+MAX_DISPLAY_NAME = 64
+COMMUNITY_ROLES = frozenset({Role.STAFF, Role.CLERK, Role.RESIDENT})
+
+
+class Account(Aggregate):
+    class Opened(LedgerCreated):
+        name: str
+        display_name: str
+        role: str
+        community_ids: list[UUID]
+        resident_id: UUID | None
+
+    class RoleChanged(LedgerEvent):
+        role: str
+        community_ids: list[UUID]
+
+        def apply(self, aggregate: Account) -> None:
+            aggregate.role = Role(self.role)
+            aggregate.community_ids = list(self.community_ids)
+
+    class Disabled(LedgerEvent):
+        def apply(self, aggregate: Account) -> None:
+            aggregate.disabled = True
+
+    class Enabled(LedgerEvent):
+        def apply(self, aggregate: Account) -> None:
+            aggregate.disabled = False
+
+    class PasswordReset(LedgerEvent):
+        """Someone else set a new password: its holder must change it at next sign-in."""
+
+        def apply(self, aggregate: Account) -> None:
+            aggregate.must_change_password = True
+
+    class PasswordChanged(LedgerEvent):
+        def apply(self, aggregate: Account) -> None:
+            aggregate.must_change_password = False
+
+    def __init__(
+        self,
+        name: str,
+        display_name: str,
+        role: str,
+        community_ids: list[UUID],
+        resident_id: UUID | None,
+    ) -> None:
+        self.name = name
+        self.display_name = display_name
+        self.role = Role(role)
+        self.community_ids = list(community_ids)
+        self.resident_id = resident_id
+        self.disabled = False
+        self.must_change_password = False
+
+    @staticmethod
+    def normalise(name: str) -> str:
+        """User names compare case-insensitively, after Unicode normalisation."""
+        return unicodedata.normalize("NFKC", name).strip().casefold()
+
+    @classmethod
+    def id_for(cls, name: str) -> UUID:
+        return uuid5(NAMESPACE, cls.normalise(name))
+
+    @classmethod
+    def open(
+        cls,
+        name: str,
+        display_name: str,
+        role: Role,
+        community_ids: list[UUID],
+        resident_id: UUID | None,
+        ctx: Context,
+    ) -> Account:
+        _check_name(name)
+        require(
+            0 < len(display_name) <= MAX_DISPLAY_NAME and display_name.isprintable(),
+            DomainError(
+                f"姓名须为 1 到 {MAX_DISPLAY_NAME} 个字符 (display name length)",
+                field="display_name",
+            ),
+        )
+        _check_scope(role, community_ids)
+        require(
+            role is not Role.RESIDENT or resident_id is not None,
+            DomainError(
+                "居民账户须关联居民编号 (must be linked to its resident)", field="resident_id"
+            ),
+        )
+        return cls._create(
+            cls.Opened,
+            id=cls.id_for(name),
+            name=cls.normalise(name),
+            display_name=display_name,
+            role=role.value,
+            community_ids=list(community_ids),
+            resident_id=resident_id,
+            **ctx.meta(ctx.today, "account opened"),
+        )
+
+    @property
+    def community_id(self) -> UUID | None:
+        """The community served, for roles that serve exactly one."""
+        return self.community_ids[0] if self.community_ids else None
+
+    def change_role(self, role: Role, community_ids: list[UUID], ctx: Context) -> None:
+        _check_scope(role, community_ids)
+        require(
+            (role, community_ids) != (self.role, self.community_ids),
+            DomainError("账户已是这个角色和社区 (already this role and scope)", field="role"),
+        )
+        if self.resident_id is not None and role is Role.RESIDENT:
+            require(
+                community_ids == self.community_ids,
+                DomainError(
+                    "居民账户只服务于其居住的社区 (a resident's own community)", field="role"
+                ),
+            )
+        self.trigger_event(
+            self.RoleChanged,
+            role=role.value,
+            community_ids=list(community_ids),
+            **ctx.meta(ctx.today, "role or scope changed"),
+        )
+
+    def disable(self, ctx: Context) -> None:
+        require(not self.disabled, DomainError("账户已经停用 (the account is already disabled)"))
+        require(
+            ctx.actor.user_id != str(self.id),
+            DomainError("不能停用自己的账户 (you may not disable your own account)"),
+        )
+        self.trigger_event(self.Disabled, **ctx.meta(ctx.today, "account disabled"))
+
+    def enable(self, ctx: Context) -> None:
+        require(self.disabled, DomainError("账户未停用 (the account is not disabled)"))
+        self.trigger_event(self.Enabled, **ctx.meta(ctx.today, "account re-enabled"))
+
+    def reset_password(self, ctx: Context) -> None:
+        self.trigger_event(self.PasswordReset, **ctx.meta(ctx.today, "password reset"))
+
+    def change_password(self, ctx: Context) -> None:
+        require(
+            ctx.actor.user_id == str(self.id),
+            DomainError("只有本人可以修改密码，他人只能重置 (only the holder changes it)"),
+        )
+        self.trigger_event(self.PasswordChanged, **ctx.meta(ctx.today, "password changed"))
+
+
+def _check_name(name: str) -> None:
+    normal = Account.normalise(name)
+    require(
+        0 < len(normal) <= MAX_NAME
+        and all(c.isalnum() or c in "._-@" for c in normal)
+        and normal.isprintable(),
+        DomainError(f"用户名须为 1 到 {MAX_NAME} 个字母、数字或 . _ - @ (user name)", field="name"),
+    )
+
+
+def _check_scope(role: Role, community_ids: list[UUID]) -> None:
+    if role in COMMUNITY_ROLES:
+        require(
+            len(community_ids) == 1,
+            DomainError(
+                f"{role.value} 账户须属于一个社区 (serves exactly one community)", field="community"
+            ),
+        )
+    else:
+        require(
+            not community_ids,
+            DomainError(
+                f"{role.value} 账户服务全街道，不选社区 (serves the whole street)",
+                field="community",
+            ),
+        )

@@ -1,0 +1,68 @@
+"""Two real server processes on one database: a revoked token, or a disabled account's session
+and tokens, are refused by the other process at once (no cache to wait out)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from api.services import Services
+from pointsbank.domain.common import Role
+from tests.accounts_helpers import PASSWORD, open_account
+from tests.integration.test_counter_processes import start_server, wait_until_up
+from tests.integration.test_ledger import setup_street
+
+
+@pytest.fixture
+def servers(services: Services) -> Iterator[list[str]]:
+    started = [start_server(services.settings.database_url) for _ in range(2)]
+    try:
+        for process, base in started:
+            wait_until_up(base, process)
+        yield [base for _, base in started]
+    finally:
+        for process, _ in started:
+            process.terminate()
+        for process, _ in started:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_revocation_and_disabling_reach_every_process_at_once(
+    services: Services, servers: list[str]
+) -> None:
+    setup_street(services)
+    user_id = open_account(services, "clerk.a", Role.CLERK, "a").body["user_id"]
+    admin = services.accounts.tokens.create(
+        open_account(services, "boss", Role.ADMIN).body["user_id"], "ops", services.now()
+    ).token
+    one, two = (services.accounts.tokens.create(user_id, f"t{i}", services.now()) for i in (1, 2))
+    a, b = servers
+    assert [httpx.get(f"{s}/me", headers=bearer(one.token)).status_code for s in servers] == [
+        200,
+        200,
+    ]
+    revoked = httpx.delete(f"{a}/account/tokens/{one.token_id}", headers=bearer(two.token))
+    assert revoked.status_code == 204
+    assert httpx.get(f"{b}/me", headers=bearer(one.token)).status_code == 401
+
+    with httpx.Client(base_url=b) as browser:
+        signed_in = browser.post("/ui/login", data={"username": "clerk.a", "password": PASSWORD})
+        assert signed_in.status_code == 303
+        assert browser.get("/me").json()["name"] == "clerk.a"
+        disabled = httpx.post(
+            f"{a}/accounts/{user_id}/disable",
+            headers={**bearer(admin), "Idempotency-Key": "disable-clerk"},
+        )
+        assert disabled.status_code == 200, disabled.text
+        assert browser.get("/me").status_code == 401
+    assert httpx.get(f"{b}/me", headers=bearer(two.token)).status_code == 401
