@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
 from pointsbank.db import Database, Row
 
+# A resident card carries the resident id, or a short code: `PB-` and the id's first 8 hex digits.
+CARD = re.compile(r"(?:PB[-:]?)?([0-9a-f]{4})-?([0-9a-f]{4})", re.ASCII | re.IGNORECASE)
 STATEMENT_COLUMNS = (
     "version, position, kind, rule_code, rule_version, quantity, points, balance_after, "
     "corrects_version, occurred_on, recorded_at, actor_id, actor_role, reason"
@@ -65,6 +68,27 @@ class Queries:
         sql += " ORDER BY p.name, r.resident_id LIMIT ?"
         params.append(limit)
         return [_flags(row) for row in self.db.query(sql, params)]
+
+    def resident_by_card(self, community_id: UUID | None, text: str) -> list[Row]:
+        """Residents a scanned or typed card names: the full resident id or its card code."""
+        text = text.strip()
+        try:
+            prefix = str(UUID(text))
+        except ValueError:
+            match = CARD.fullmatch(text)
+            if match is None:
+                return []
+            prefix = (match.group(1) + match.group(2)).lower()
+        sql = (
+            "SELECT r.resident_id, r.community_id, r.balance, p.name, p.phone FROM residents r "
+            "LEFT JOIN personal_data p ON p.resident_id = r.resident_id "
+            "WHERE r.resident_id LIKE ?"
+        )
+        params: list[Any] = [prefix + "%"]
+        if community_id is not None:
+            sql += " AND r.community_id = ?"
+            params.append(str(community_id))
+        return self.db.query(sql + " ORDER BY r.resident_id LIMIT 5", params)
 
     def balance(self, resident_id: UUID) -> Row | None:
         row = self.db.query_one(

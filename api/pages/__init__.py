@@ -41,7 +41,13 @@ HOME = {
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录")],
-    Role.STAFF: [("/ui/desk", "服务台"), ("/ui/accounts", "居民账户")],
+    Role.STAFF: [
+        ("/ui/desk", "服务台"),
+        ("/ui/points", "积分"),
+        ("/ui/approvals", "审批"),
+        ("/ui/activities", "活动"),
+        ("/ui/accounts", "居民账户"),
+    ],
     Role.CLERK: [("/ui/desk", "服务台")],
     Role.AUDITOR: [("/ui/home", "登录记录")],
     Role.RESIDENT: [("/ui/home", "首页")],
@@ -127,11 +133,11 @@ def field_errors(exc: DomainError, default: str) -> dict[str, str]:
 
 
 def install(app: FastAPI) -> None:
-    from api.pages import accounts, desk, session
+    from api.pages import accounts, activities, approvals, corrections, desk, points, session
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
-    for module in (session, accounts, desk):
+    for module in (session, accounts, desk, points, corrections, approvals, activities):
         app.include_router(module.router)
