@@ -32,7 +32,9 @@ def _page(
         row["kind_name"] = KINDS.get(row["kind"], row["kind"])
         row["own"] = row["requested_by"] == user.actor.user_id
         row["signed"] = row["points"] if row["kind"] == "award" else -row["points"]
-    return render(request, services, "points/approvals.html", user, status, pending=rows, own=OWN, **ctx)
+    return render(
+        request, services, "points/approvals.html", user, status, pending=rows, own=OWN, **ctx
+    )
 
 
 @router.get("", response_model=None)
@@ -45,7 +47,8 @@ def approvals_page(request: Request, services: ServicesDep, user: PageUser) -> H
 @router.post("/{resident_id}/{version}", response_model=None)
 def decide(
     request: Request, services: ServicesDep, user: PageUser, resident_id: UUID, version: Version,
-    decision: Text = "approve", reason: Text = "", csrf_token: Text = "", idempotency_key: Text = "",
+    decision: Text = "approve", reason: Text = "",
+    csrf_token: Text = "", idempotency_key: Text = "",
 ) -> Response:  # fmt: skip
     """Approve (the points count from now), or reject with a reason (they never count)."""
     check_form(request, user, csrf_token)

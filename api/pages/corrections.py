@@ -68,7 +68,9 @@ def correct(
         entry = _entry(services, resident_id, version)
         if not reason.strip():
             raise DomainError("请填写更正或冲正的原因", field="reason")
-        cmd = command(services, user, idempotency_key, {"entry": f"{resident_id}:{version}", **form})
+        cmd = command(
+            services, user, idempotency_key, {"entry": f"{resident_id}:{version}", **form}
+        )
         rid = UUID(resident_id)
         if action == "reverse":
             outcome = services.earning.approvals.reverse(cmd, rid, version, reason.strip())

@@ -89,7 +89,9 @@ def rule_options(services: Services, kind: str, search: str = "") -> list[dict[s
     for row in rows:
         per_hour = row["mode"] == Mode.PER_HOUR
         row["per_hour"] = per_hour
-        row["label"] = f"{row['code']} {row['name']} · {row['points']} 分/{'小时' if per_hour else '次'}"
+        row["label"] = (
+            f"{row['code']} {row['name']} · {row['points']} 分/{'小时' if per_hour else '次'}"
+        )
     return rows
 
 
@@ -166,7 +168,9 @@ def amount_fields(request: Request, services: ServicesDep, user: PageUser) -> HT
     require_staff(user)
     form = dict(request.query_params)
     kind = "deduction" if form.get("kind") == "deduction" else "award"
-    rule = next((r for r in rule_options(services, kind) if r["code"] == form.get("rule_code")), None)
+    rule = next(
+        (r for r in rule_options(services, kind) if r["code"] == form.get("rule_code")), None
+    )
     return render(
         request, services, "points/amount.html", user,
         rule=rule, form=form, preview=preview(services, user, form),

@@ -25,7 +25,7 @@ FIELDS = {
 
 
 def zh(exc: DomainError) -> str:
-    """The refusal in Chinese: caps with their figures, else the Chinese part or the field's need."""
+    """The refusal in Chinese: a cap with its figures, else the Chinese part or the field's need."""
     if exc.code == "cap-exceeded":
         e = exc.extra
         span = SPANS.get(str(e.get("cap")), "本期")

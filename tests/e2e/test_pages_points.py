@@ -7,7 +7,6 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
@@ -243,26 +242,29 @@ def card_code(resident_id: str) -> str:
     return f"PB-{head[:4]}-{head[4:]}"
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_activity_attendance_by_card_and_search_then_close(
-    browser: Browser, street: Street, width: str
-) -> None:
-    first, second = (10, 11) if width == "phone" else (12, 13)
-    title = f"敬老院陪护（{width == 'phone' and '一' or '二'}）"
-    page = staff_page(browser, street, width)
+def plan_activity(page: Page, street: Street, title: str, capacity: str) -> None:
     page.goto(f"{street.url}/ui/activities")
     page.get_by_role("link", name="新建活动或议事会").click()
     page.get_by_label("积分规则").select_option("HOURS")
     page.get_by_label("活动名称").fill(title)
     page.get_by_label("地点").fill("天禧敬老院")
-    page.get_by_label("名额").fill("0")
+    page.get_by_label("名额").fill(capacity)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_activity_attendance_by_card_and_search_then_close(
+    browser: Browser, street: Street, width: str
+) -> None:
+    first, second = (10, 11) if width == "phone" else (12, 13)
+    title = "敬老院陪护（一）" if width == "phone" else "敬老院陪护（二）"
+    page = staff_page(browser, street, width)
+    plan_activity(page, street, title, "0")
     looks_right(page, f"activities-new-{width}")
     page.get_by_role("button", name="创建活动").click()
     expect(page.locator("#e-capacity")).to_contain_text("名额")
     page.goto(f"{street.url}/ui/activities")
     expect(page.get_by_role("link", name=title)).to_have_count(0)
-    page.go_back()
-    page.get_by_label("名额").fill("20")
+    plan_activity(page, street, title, "20")
     page.get_by_role("button", name="创建活动").click()
     expect(page.get_by_role("heading", name=re.compile(title))).to_be_visible()
 
