@@ -117,6 +117,9 @@ def test_award_per_hour_rule_shows_points_before_saving(
     page = staff_page(browser, street, width)
     pick_resident(page, street, index)
     before = street.balance(index)
+    page.get_by_label("筛选规则").fill("按小时")
+    expect(page.get_by_label("规则", exact=True).locator("option")).to_have_count(1)
+    expect(page.get_by_label("服务时长：小时")).to_be_visible()
     choose_rule(page, "HOURS", re.compile("按小时计分|服务时长"))
     page.get_by_label("服务时长：小时").fill("0")
     page.get_by_label("分钟").fill("0")
@@ -197,6 +200,9 @@ def test_correct_then_reverse_from_the_entry(browser: Browser, street: Street, w
     expect(page.locator("#message")).to_contain_text("已更正")
     assert street.balance(index) == before - 4
     looks_right(page, f"points-correct-{width}")
+    page.get_by_role("button", name="确认冲正").click()
+    expect(page.get_by_text("请填写更正或冲正的原因")).to_be_visible()
+    assert street.balance(index) == before - 4
     page.get_by_label("冲正原因").fill("记错了人")
     page.get_by_role("button", name="确认冲正").click()
     expect(page.locator("#message")).to_contain_text("已冲正")
