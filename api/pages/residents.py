@@ -103,7 +103,7 @@ def _personal(form: dict[str, str]) -> tuple[PersonalData, dict[str, str]]:
         errors["phone"] = "电话号码应为 5 至 20 位数字（可含空格、短横线）"
     id_card = form["id_card"].strip().upper() or None
     if id_card and not ID_CARD.fullmatch(id_card):
-        errors["id_card"] = "身份证号应为 18 位：17 位数字加最后一位数字或 X"
+        errors["id_card"] = "身份证号应为 18 位（最后一位可以是字母），请核对"
     return PersonalData(name=name, phone=phone, id_card=id_card), errors
 
 
