@@ -60,7 +60,9 @@ def open_resident(page: Page, site: DemoSite, seq: int) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_search_shows_results_as_one_types(browser: Browser, demo_site: DemoSite, width: str) -> None:
+def test_search_shows_results_as_one_types(
+    browser: Browser, demo_site: DemoSite, width: str
+) -> None:
     page = staff_page(browser, demo_site, width)
     page.get_by_role("navigation").get_by_role("link", name="居民", exact=True).click()
     search = page.get_by_label("查找居民")

@@ -69,7 +69,8 @@ def test_the_look_up_finds_by_id_card_tail_door_number_and_card_code(services: S
     staff = setup_street(services)
     community = Community.id_for("a")
     home = household(services, staff, "3栋2单元501")
-    found = resident(services, staff, name="李卡", phone="13700001111", id_card="11010519491231002X")
+    card = "11010519491231002X"
+    found = resident(services, staff, name="李卡", phone="13700001111", id_card=card)
     resident(services, staff, name="王其他", phone="13900002222")
     services.bank.join_household(command(staff), home, found, date(2026, 1, 1))
     services.projector.catch_up()
