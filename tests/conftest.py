@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
+from playwright.sync_api import Browser, sync_playwright
 
 from api.app import create_app
 from api.services import Services, open_services
 from pointsbank.settings import Settings
+from tests.browser import CHROMIUM_ARGS, DemoSite, seed_demo, serving
 from tests.pgserver import PostgresServer, start_postgres
 
 hypothesis_settings.register_profile("ci", max_examples=25, deadline=None)
@@ -67,3 +69,30 @@ def event_count(services: Services) -> int:
 def stored_events(services: Services) -> list[Any]:
     notifications = services.bank.recorder.select_notifications(start=1, limit=10**9)
     return [services.bank.mapper.to_domain_event(n) for n in notifications]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for the whole run; each test opens its own context."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module", params=STORES)
+def demo_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoSite]:
+    """The demo street served by a real server process, once per test module and store.
+    Tests sharing it must not depend on each other's changes (use distinct residents)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'pointsbank.sqlite3'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        url = server.create_database(f"demo{next(_numbers)}_{uuid.uuid4().hex[:8]}")
+    seed_demo(url)
+    with serving(url) as base:
+        yield DemoSite(base, url)

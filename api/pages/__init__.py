@@ -39,7 +39,12 @@ HOME = {
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录")],
-    Role.STAFF: [("/ui/desk", "服务台"), ("/ui/accounts", "居民账户")],
+    Role.STAFF: [
+        ("/ui/residents", "居民"),
+        ("/ui/households", "家庭"),
+        ("/ui/desk", "服务台"),
+        ("/ui/accounts", "居民账户"),
+    ],
     Role.CLERK: [("/ui/desk", "服务台")],
     Role.AUDITOR: [("/ui/home", "登录记录")],
     Role.RESIDENT: [("/ui/home", "首页")],
@@ -124,11 +129,12 @@ def field_errors(exc: DomainError, default: str) -> dict[str, str]:
 
 
 def install(app: FastAPI) -> None:
-    from api.pages import accounts, desk, session
+    from api.pages import accounts, desk, households, resident, residents, session
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
-    for module in (session, accounts, desk):
+    # `residents` before `resident`: /ui/residents/new is not a resident id.
+    for module in (session, accounts, desk, residents, resident, households):
         app.include_router(module.router)

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 from uuid import UUID
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 from api.services import open_services
 from pointsbank.application import Command
@@ -28,17 +21,7 @@ from pointsbank.domain.terms import Terms
 from pointsbank.registry import PersonalData
 from pointsbank.settings import Settings
 from tests.accounts_helpers import PASSWORD, open_account
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+from tests.browser import SCREENSHOTS, serving
 
 
 @dataclass
@@ -48,12 +31,6 @@ class Desk:
     clerk: str
     resident: str
     staff2: str = ""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def seed(database_url: str) -> tuple[str, str, str]:
@@ -97,46 +74,11 @@ def seed(database_url: str) -> tuple[str, str, str]:
         services.close()
 
 
-@contextmanager
-def serving(database_url: str) -> Iterator[str]:
-    """A real uvicorn process on the database; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "POINTSBANK_DATABASE_URL": database_url}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 @pytest.fixture
 def desk(database_url: str) -> Iterator[Desk]:
     staff, clerk, checker = seed(database_url)
     with serving(database_url) as url:
         yield Desk(url, staff, clerk, "王芳", checker)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 def open_resident(page: Page, text: str) -> None:

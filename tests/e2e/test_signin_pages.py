@@ -13,8 +13,8 @@ from api.services import open_services
 from pointsbank.domain.common import Role
 from pointsbank.settings import Settings
 from tests.accounts_helpers import PASSWORD, open_account
-from tests.e2e.test_pages import SCREENSHOTS, free_port, seed, serving
-from tests.e2e.test_pages import browser as browser  # the shared Chromium fixture
+from tests.browser import SCREENSHOTS, free_port, serving
+from tests.e2e.test_pages import seed
 
 
 @dataclass
