@@ -6,8 +6,6 @@ Chinese beside the field they concern. They are signed in by the session cookie 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import uuid
 from pathlib import Path
@@ -18,10 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import Authenticated, authenticate, require_csrf
-from api.deps import ServicesDep
+from api.deps import ServicesDep, fingerprint, withheld
 from api.services import Services
 from pointsbank.application import Command, Outcome
-from pointsbank.domain.common import Context, DomainError, Role
+from pointsbank.domain.common import DomainError, Role
 
 log = logging.getLogger("pointsbank.pages")
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -109,13 +107,12 @@ def render(
 
 
 def command(services: Services, user: Authenticated, key: str, fields: dict[str, Any]) -> Command:
-    """The command envelope for a form post; passwords stay out of the fingerprint."""
-    at = services.now()
-    ctx = Context(user.actor, at, at.astimezone(services.settings.zone).date())
-    visible = {k: v for k, v in fields.items() if "password" not in k}
-    canonical = json.dumps(visible, sort_keys=True, ensure_ascii=False)
-    fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
-    return Command(ctx, key=key or str(uuid.uuid4()), fingerprint=fingerprint)
+    """The command envelope for a form post; secrets stay out of the fingerprint, as for JSON."""
+    return Command(
+        services.context(user.actor),
+        key=key or str(uuid.uuid4()),
+        fingerprint=fingerprint(withheld(fields)),
+    )
 
 
 def settle(services: Services, outcome: Outcome) -> None:
