@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from uuid import UUID
 
 from pointsbank.db import Database, Row
-from projections.cards import match_clause
+from projections.cards import id_prefix, match_clause
 
-# A resident card carries the resident id, or a short code: `PB-` and the id's first 8 hex digits.
-CARD = re.compile(r"(?:PB[-:]?)?([0-9a-f]{4})-?([0-9a-f]{4})", re.ASCII | re.IGNORECASE)
 STATEMENT_COLUMNS = (
     "version, position, kind, rule_code, rule_version, quantity, points, balance_after, "
     "corrects_version, occurred_on, recorded_at, actor_id, actor_role, reason"
@@ -73,15 +70,11 @@ class Queries:
         return [_flags(row) for row in self.db.query(sql, params)]
 
     def resident_by_card(self, community_id: UUID | None, text: str) -> list[Row]:
-        """Residents a scanned or typed card names: the full resident id or its card code."""
-        text = text.strip()
-        try:
-            prefix = str(UUID(text))
-        except ValueError:
-            match = CARD.fullmatch(text)
-            if match is None:
-                return []
-            prefix = (match.group(1) + match.group(2)).lower()
+        """Residents a scanned or typed card names (its full resident id or card code) and
+        nothing else: no name or phone matches mixed in."""
+        prefix = id_prefix(text)
+        if prefix is None:
+            return []
         sql = (
             "SELECT r.resident_id, r.community_id, r.balance, p.name, p.phone FROM residents r "
             "LEFT JOIN personal_data p ON p.resident_id = r.resident_id "

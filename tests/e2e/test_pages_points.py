@@ -20,6 +20,7 @@ from pointsbank.domain.rule import Category
 from pointsbank.domain.terms import Mode, Terms
 from pointsbank.settings import Settings
 from projections.accounts import AccountQueries
+from projections.cards import card_code
 from tests.browser import DemoSite, fits_width, latin_words, new_page, screenshot, sign_in
 
 WIDTHS = ["phone", "desktop"]
@@ -242,10 +243,10 @@ def test_approvals_queue_approve_and_reject(browser: Browser, street: Street, wi
     expect(page.get_by_role("article", name=f"{name} 的扣分申请")).to_have_count(0)
 
 
-def card_code(resident_id: str) -> str:
-    """The code the resident card prints: PB- and the id's first 8 hex digits."""
-    head = UUID(resident_id).hex[:8].upper()
-    return f"PB-{head[:4]}-{head[4:]}"
+def typed_card(resident_id: str) -> str:
+    """The printed card code as a person types it, with a PB- prefix and a hyphen."""
+    code = card_code(resident_id)
+    return f"PB-{code[:4]}-{code[4:]}"
 
 
 def plan_activity(page: Page, street: Street, title: str, capacity: str) -> None:
@@ -280,7 +281,7 @@ def test_activity_attendance_by_card_and_search_then_close(
     expect(page.locator("#e-resident")).to_contain_text("没有找到该居民")
     a, b = street.resident(first), street.resident(second)
     field = page.get_by_label("居民（扫描或输入居民卡号，或输入姓名、电话）")
-    field.fill(card_code(a["resident_id"]))
+    field.fill(typed_card(a["resident_id"]))
     page.get_by_label("服务时长：小时").fill("2")
     page.get_by_role("button", name="确认签到").click()
     expect(page.locator("#message")).to_have_text("已签到")
