@@ -42,6 +42,9 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     Role.STAFF: [
         ("/ui/residents", "居民"),
         ("/ui/households", "家庭"),
+        ("/ui/points", "积分"),
+        ("/ui/approvals", "审批"),
+        ("/ui/activities", "活动"),
         ("/ui/desk", "服务台"),
         ("/ui/accounts", "居民账户"),
     ],
@@ -129,12 +132,24 @@ def field_errors(exc: DomainError, default: str) -> dict[str, str]:
 
 
 def install(app: FastAPI) -> None:
-    from api.pages import accounts, desk, households, resident, residents, session
+    from api.pages import (
+        accounts,
+        activities,
+        approvals,
+        corrections,
+        desk,
+        households,
+        points,
+        resident,
+        residents,
+        session,
+    )
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
     # `residents` before `resident`: /ui/residents/new is not a resident id.
-    for module in (session, accounts, desk, residents, resident, households):
+    areas = (residents, resident, households, points, corrections, approvals, activities)
+    for module in (session, accounts, desk, *areas):
         app.include_router(module.router)
