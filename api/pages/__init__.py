@@ -35,14 +35,20 @@ ROLE_NAMES = {
 HOME = {
     Role.ADMIN: "/ui/accounts",
     Role.STAFF: "/ui/desk",
-    Role.CLERK: "/ui/desk",
+    Role.CLERK: "/ui/counter",
     Role.AUDITOR: "/ui/home",
     Role.RESIDENT: "/ui/home",
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录")],
-    Role.STAFF: [("/ui/desk", "服务台"), ("/ui/accounts", "居民账户")],
-    Role.CLERK: [("/ui/desk", "服务台")],
+    Role.ADMIN: [
+        ("/ui/accounts", "账户管理"),
+        ("/ui/communities", "社区"),
+        ("/ui/rules", "规则"),
+        ("/ui/goods", "商品"),
+        ("/ui/home", "登录记录"),
+    ],
+    Role.STAFF: [("/ui/desk", "服务台"), ("/ui/accounts", "居民账户"), ("/ui/goods", "商品")],
+    Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/home", "登录记录")],
     Role.RESIDENT: [("/ui/home", "首页")],
 }
@@ -127,11 +133,11 @@ def field_errors(exc: DomainError, default: str) -> dict[str, str]:
 
 
 def install(app: FastAPI) -> None:
-    from api.pages import accounts, desk, session
+    from api.pages import accounts, counter, desk, goods, rules, session, street
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
-    for module in (session, accounts, desk):
+    for module in (session, accounts, desk, counter, goods, street, rules):
         app.include_router(module.router)
