@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ServicesDep
 from api.pages import HOME, PageUser, check_form, command, render, settle
-from api.pages.wording import errors_of
+from api.pages.wording import CJK, errors_of
 from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError, Role
@@ -131,6 +131,8 @@ def _item(services: Services, user: PageUser, goods_id: UUID) -> dict[str, Any] 
     moves = services.counter_queries.stock_movements(goods_id, scope)
     for move in moves:
         move["kind_name"] = MOVES.get(move["kind"], move["kind"])
+        # The domain's own default reasons are English words; the kind says the same in Chinese.
+        move["reason"] = move["reason"] if CJK.search(move["reason"] or "") else ""
     row["movements"] = list(reversed(moves))
     row["low"] = row["active"] and row["stock"] <= LOW_STOCK
     return row

@@ -115,7 +115,7 @@ def test_clerk_redeems_prints_reprints_and_cancels(
 def test_a_bad_basket_is_refused_beside_the_items_and_writes_nothing(
     browser: Browser, demo_site: DemoSite, width: str
 ) -> None:
-    who = residents(demo_site, 1)[2 + WIDTHS.index(width)]
+    who = residents(demo_site, 20)[2 + WIDTHS.index(width)]
     rid, balance = str(who["resident_id"]), int(str(who["balance"]))
     page = new_page(browser, width)
     sign_in(page, demo_site.url, "demo-clerk-tianxi")
@@ -127,6 +127,7 @@ def test_a_bad_basket_is_refused_beside_the_items_and_writes_nothing(
     expect(page.locator("#e-items")).to_contain_text("积分不足")
     expect(page.locator("#balance")).to_have_text(str(balance))
     chinese_and_fits(page)
+    page.get_by_role("link", name="换一位居民").click()
     page.get_by_label("扫卡或输入卡号、电话、姓名").fill("没有这个人")
     page.get_by_role("button", name="查找").click()
     expect(page.locator("#message")).to_contain_text("没有找到这位居民")
