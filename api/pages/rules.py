@@ -44,10 +44,10 @@ def _day(value: str, field: str) -> date | None:
 
 
 def _points(value: str) -> int:
-    points = _whole(value, "points", 1, 1000)
-    if points is None:
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
         raise DomainError("积分须为 1 到 1000 之间的整数", field="points")
-    return points
+    return int(text)
 
 
 def _terms(form: dict[str, str]) -> Terms:
