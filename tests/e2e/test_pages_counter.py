@@ -1,6 +1,6 @@
-"""兑换 and 商品 pages in Debian's Chromium: a clerk finds a resident by card, phone or name, fills a
-basket, redeems once however often the button is pressed, prints, reprints and cancels; staff keep
-the goods catalogue. Phone and desktop widths, both stores, on the served demo street."""
+"""兑换 and 商品 pages in Debian's Chromium: a clerk finds a resident by card, phone or name,
+fills a basket, redeems once however often the button is pressed, prints, reprints and cancels;
+staff keep the goods catalogue. Phone and desktop widths, both stores, on the served demo street."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def residents(site: DemoSite, least: int) -> list[dict[str, object]]:
 def receipts_of(site: DemoSite, resident_id: str) -> int:
     db = open_database(site.database_url)
     try:
-        row = db.query_one("SELECT COUNT(*) AS n FROM receipts WHERE resident_id = ?", (resident_id,))
+        row = db.query_one(
+            "SELECT COUNT(*) AS n FROM receipts WHERE resident_id = ?", (resident_id,)
+        )
         return int(row["n"]) if row else 0
     finally:
         db.close()
@@ -81,8 +83,9 @@ def test_clerk_redeems_prints_reprints_and_cancels(
     expect(page.locator("#message")).to_contain_text("已兑换")
     expect(page.locator("#rc-points")).to_have_text("25")
     expect(page.locator("#rc-balance")).to_have_text(str(balance - 25))
-    expect(page.locator("#rc-resident")).to_have_text(name[0] + "*" * (len(name) - 2) + name[-1]
-                                                       if len(name) > 2 else name[0] + "*")
+    expect(page.locator("#rc-resident")).to_have_text(
+        name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
+    )
     expect(page.locator("#receipt")).to_contain_text("天禧社区")
     expect(page.locator("#receipt")).to_contain_text("抽纸")
     expect(page.locator("#receipt")).to_contain_text("柜台")
