@@ -47,7 +47,12 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/goods", "商品"),
         ("/ui/home", "登录记录"),
     ],
-    Role.STAFF: [("/ui/desk", "服务台"), ("/ui/accounts", "居民账户"), ("/ui/goods", "商品")],
+    Role.STAFF: [
+        ("/ui/desk", "服务台"),
+        ("/ui/accounts", "居民账户"),
+        ("/ui/goods", "商品"),
+        ("/ui/counter/receipts", "小票"),
+    ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/home", "登录记录")],
     Role.RESIDENT: [("/ui/home", "首页")],

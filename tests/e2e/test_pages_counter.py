@@ -102,6 +102,13 @@ def test_clerk_redeems_prints_reprints_and_cancels(
     page.get_by_role("link", name=number).click()
     expect(page.locator("#rc-number")).to_have_text(number)
     expect(page.get_by_role("button", name="打印小票")).to_be_visible()
+    # On paper only the receipt shows, no wider than an 80 mm roll.
+    page.emulate_media(media="print")
+    expect(page.locator("#nav")).to_be_hidden()
+    expect(page.get_by_role("button", name="打印小票")).to_be_hidden()
+    box = page.locator("#receipt").bounding_box()
+    assert box is not None and box["width"] <= 80 / 25.4 * 96
+    page.emulate_media(media="screen")
 
     page.get_by_text("撤销这次兑换").click()
     page.get_by_label("撤销原因").fill("拿错了物品")
@@ -191,4 +198,23 @@ def test_a_clerk_reads_the_catalogue_without_keeping_it(
     page.get_by_role("link", name="商品").click()
     expect(page.locator("#goods")).to_contain_text("抽纸")
     expect(page.get_by_role("button", name="上架")).to_have_count(0)
+    chinese_and_fits(page)
+
+
+def test_staff_cancel_a_receipt_only_with_a_reason(browser: Browser, demo_site: DemoSite) -> None:
+    who = residents(demo_site, 20)[4]
+    rid, balance = str(who["resident_id"]), int(str(who["balance"]))
+    page = new_page(browser, "phone")
+    sign_in(page, demo_site.url, "demo-staff-tianxi")
+    page.goto(f"{demo_site.url}/ui/counter?q={rid}")
+    page.get_by_label("抽纸 数量").fill("1")
+    page.get_by_role("button", name="确认兑换").click()
+    expect(page.locator("#rc-balance")).to_have_text(str(balance - 5))
+    page.get_by_text("撤销这次兑换").click()
+    page.get_by_role("button", name="确认撤销").click()
+    expect(page.locator("#e-reason")).to_have_text("撤销须注明理由")
+    expect(page.locator("#rc-cancelled")).to_have_count(0)
+    number = page.locator("#rc-number").inner_text()
+    page.get_by_role("link", name="小票", exact=True).click()
+    expect(page.locator("#receipts tr", has_text=number)).to_contain_text("有效")
     chinese_and_fits(page)
