@@ -48,6 +48,8 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/home", "登录记录"),
     ],
     Role.STAFF: [
+        ("/ui/residents", "居民"),
+        ("/ui/households", "家庭"),
         ("/ui/desk", "服务台"),
         ("/ui/accounts", "居民账户"),
         ("/ui/goods", "商品"),
@@ -138,11 +140,24 @@ def field_errors(exc: DomainError, default: str) -> dict[str, str]:
 
 
 def install(app: FastAPI) -> None:
-    from api.pages import accounts, counter, desk, goods, rules, session, street
+    from api.pages import (
+        accounts,
+        counter,
+        desk,
+        goods,
+        households,
+        resident,
+        residents,
+        rules,
+        session,
+        street,
+    )
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
-    for module in (session, accounts, desk, counter, goods, street, rules):
+    # `residents` before `resident`: /ui/residents/new is not a resident id.
+    modules = (session, accounts, desk, residents, resident, households, counter, goods)
+    for module in (*modules, street, rules):
         app.include_router(module.router)
