@@ -14,14 +14,27 @@ from api.deps import ServicesDep
 from api.pages import HOME, PageUser, check_form, command, render, settle
 from api.pages.wording import chinese, errors_of
 from api.services import Services
-from pointsbank.domain.card import card_code
 from pointsbank.domain.common import DomainError, Role
-from projections.lookup import find_resident, mask_name, mask_phone
+from projections.cards import card_code
+from projections.resident_queries import ResidentQueries
 
 router = APIRouter(prefix="/ui/counter", include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
 COUNTER_ROLES = (Role.CLERK, Role.STAFF)
 PAGE_SIZE = 20
+
+
+def mask_name(name: str | None) -> str:
+    """A name as a receipt may show it to others in the queue: 王* or 李*龙."""
+    if not name:
+        return ""
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_phone(phone: str | None) -> str:
+    return phone[:3] + "****" + phone[-4:] if phone and len(phone) >= 8 else phone or ""
 
 
 def _community(user: PageUser) -> UUID:
@@ -46,7 +59,7 @@ def find(
     """Find the resident: a scanned card goes straight to the basket."""
     if (away := _away(user)) is not None:
         return away
-    rows = find_resident(services.db, _community(user), q)
+    rows = ResidentQueries(services.db).search(_community(user), q.strip(), 20) if q.strip() else []
     if q and len(rows) == 1:
         return RedirectResponse(f"/ui/counter/r/{rows[0]['resident_id']}", status_code=303)
     for row in rows:

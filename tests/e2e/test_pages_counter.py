@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from pointsbank.db import open_database
-from pointsbank.domain.card import card_code
+from projections.cards import card_code
 from tests.browser import DemoSite, fits_width, latin_words, new_page, screenshot, sign_in
 
 WIDTHS = ["phone", "desktop"]
