@@ -4,7 +4,6 @@ all its terms; a rule's page revises, reconfigures, overrides per community and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -13,54 +12,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ServicesDep
 from api.pages import PageUser, check_form, command, render, settle
+from api.pages.rule_forms import CAPS, day, points_of, reason_in, terms_of, whole
 from api.pages.street import CATEGORIES, MODES, _admin_only, _code, _name
 from api.pages.wording import chinese, errors_of
 from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError
 from pointsbank.domain.rule import Category
-from pointsbank.domain.terms import Terms
 from projections.earning_queries import EarningQueries
 
 router = APIRouter(prefix="/ui/rules", include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
-CAPS = ("cap_day", "cap_month", "cap_year", "approval_above")
-
-
-def _whole(value: str, field: str, low: int = 1, high: int = 1_000_000) -> int | None:
-    text = value.strip()
-    if not text:
-        return None
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise DomainError(f"须为 {low} 到 {high} 之间的整数，或留空", field=field)
-    return int(text)
-
-
-def _day(value: str, field: str) -> date | None:
-    try:
-        return date.fromisoformat(value.strip()) if value.strip() else None
-    except ValueError:
-        raise DomainError("日期格式应为 年-月-日", field=field) from None
-
-
-def _points(value: str) -> int:
-    text = value.strip()
-    if not text.isdigit() or not 1 <= int(text) <= 1000:
-        raise DomainError("积分须为 1 到 1000 之间的整数", field="points")
-    return int(text)
-
-
-def _terms(form: dict[str, str]) -> Terms:
-    if form.get("mode") not in {key for key, _ in MODES}:
-        raise DomainError("请选择计分方式", field="mode")
-    caps = {name: _whole(form.get(name, ""), name) for name in CAPS}
-    return Terms(
-        mode=form["mode"],
-        disqualifies=form.get("disqualifies") == "1",
-        in_force_from=_day(form.get("in_force_from", ""), "in_force_from"),
-        in_force_until=_day(form.get("in_force_until", ""), "in_force_until"),
-        **caps,
-    ).check()
 
 
 def _catalogue(request: Request, services: Services, user: PageUser, **ctx: Any) -> HTMLResponse:
@@ -127,7 +89,7 @@ def define(
     try:
         if category not in {key for key, _ in CATEGORIES}:
             raise DomainError("请选择类别", field="category")
-        args = (_code(code), _name(name), Category(category), _points(points), _terms(form))
+        args = (_code(code), _name(name), Category(category), points_of(points), terms_of(form))
         cmd = command(services, user, idempotency_key, form)
         settle(services, services.earning.rules.define(cmd, *args))
     except DomainError as exc:
@@ -204,12 +166,6 @@ def _change(
     return _rule_page(request, services, user, code, notice=done)
 
 
-def _reason(form: dict[str, str], field: str = "reason") -> str:
-    if not form.get(field, "").strip():
-        raise DomainError("请填写原因", field=field)
-    return form[field].strip()
-
-
 @router.post("/{code}/revise", response_model=None)
 def revise(
     request: Request,
@@ -234,8 +190,8 @@ def revise(
     }
 
     def act(cmd: Command) -> Outcome:
-        on = _day(effective_on, "effective_on") or cmd.ctx.today
-        args = (_name(name), _points(points), on, _reason(form))
+        on = day(effective_on, "effective_on") or cmd.ctx.today
+        args = (_name(name), points_of(points), on, reason_in(form))
         return services.earning.rules.revise(cmd, code, *args)
 
     return _change(request, services, user, code, form, act, "已修订：新版本已生效")
@@ -275,7 +231,7 @@ def configure(
     }
 
     def act(cmd: Command) -> Outcome:
-        terms, why = _terms(form), _reason(form, "terms_reason")
+        terms, why = terms_of(form), reason_in(form, "terms_reason")
         return services.earning.rules.configure(cmd, code, terms, why)
 
     return _change(request, services, user, code, form, act, "已修改计分条件：新版本已生效")
@@ -315,10 +271,12 @@ def override(
             where = UUID(community)
         except ValueError:
             raise DomainError("请选择社区", field="community") from None
-        values = {"points": _whole(o_points, "o_points", 1, 1000)}
-        values |= {name: _whole(form[f"o_{name}"], f"o_{name}") for name in CAPS}
+        values = {"points": whole(o_points, "o_points", 1, 1000)}
+        values |= {name: whole(form[f"o_{name}"], f"o_{name}") for name in CAPS}
         chosen = {k: v for k, v in values.items() if v is not None}
-        return services.earning.rules.override(cmd, code, where, chosen, _reason(form, "o_reason"))
+        return services.earning.rules.override(
+            cmd, code, where, chosen, reason_in(form, "o_reason")
+        )
 
     return _change(request, services, user, code, form, act, "已保存社区调整")
 
@@ -341,6 +299,6 @@ def retire(
     }
 
     def act(cmd: Command) -> Outcome:
-        return services.earning.rules.retire(cmd, code, _reason(form, "retire_reason"))
+        return services.earning.rules.retire(cmd, code, reason_in(form, "retire_reason"))
 
     return _change(request, services, user, code, form, act, "规则已停用")
