@@ -33,12 +33,18 @@ ROLE_NAMES = {
 HOME = {
     Role.ADMIN: "/ui/accounts",
     Role.STAFF: "/ui/desk",
-    Role.CLERK: "/ui/desk",
+    Role.CLERK: "/ui/counter",
     Role.AUDITOR: "/ui/home",
     Role.RESIDENT: "/ui/home",
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录")],
+    Role.ADMIN: [
+        ("/ui/accounts", "账号管理"),
+        ("/ui/communities", "社区"),
+        ("/ui/rules", "规则"),
+        ("/ui/goods", "商品"),
+        ("/ui/home", "登录记录"),
+    ],
     Role.STAFF: [
         ("/ui/residents", "居民"),
         ("/ui/households", "家庭"),
@@ -47,8 +53,10 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/activities", "活动"),
         ("/ui/desk", "服务台"),
         ("/ui/accounts", "居民账户"),
+        ("/ui/goods", "商品"),
+        ("/ui/counter/receipts", "小票"),
     ],
-    Role.CLERK: [("/ui/desk", "服务台")],
+    Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/home", "登录记录")],
     Role.RESIDENT: [("/ui/home", "首页")],
 }
@@ -137,12 +145,16 @@ def install(app: FastAPI) -> None:
         activities,
         approvals,
         corrections,
+        counter,
         desk,
+        goods,
         households,
         points,
         resident,
         residents,
+        rules,
         session,
+        street,
     )
 
     @app.exception_handler(SignInRequired)
@@ -151,5 +163,6 @@ def install(app: FastAPI) -> None:
 
     # `residents` before `resident`: /ui/residents/new is not a resident id.
     areas = (residents, resident, households, points, corrections, approvals, activities)
-    for module in (session, accounts, desk, *areas):
+    shop = (counter, goods, street, rules)
+    for module in (session, accounts, desk, *areas, *shop):
         app.include_router(module.router)
