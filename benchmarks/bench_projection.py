@@ -65,9 +65,7 @@ def measured(what: Callable[[], Any], trace: bool) -> tuple[float, float, Any]:
 def read_and_decode(services: Services) -> int:
     count, after = 0, 0
     recorder, mapper = services.bank.recorder, services.bank.mapper
-    while page := recorder.select_notifications(
-        start=after, limit=PAGE, inclusive_of_start=False
-    ):
+    while page := recorder.select_notifications(start=after, limit=PAGE, inclusive_of_start=False):
         for notification in page:
             mapper.to_domain_event(notification)
         count += len(page)
