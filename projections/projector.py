@@ -133,8 +133,11 @@ class Projector:
         db: Database,
         projections: Sequence[Projection],
         batch_size: int = 2000,
+        *,
+        set_based: bool = True,
     ) -> None:
         self.app = app
+        self.set_based = set_based
         self.db = db
         self.projections = projections
         self.batch_size = batch_size
@@ -168,6 +171,7 @@ class Projector:
         return applied
 
     def _project(self, start: int, events: Events, *, one_by_one: bool = False) -> int:
+        one_by_one = one_by_one or not self.set_based
         if not events:
             return 0
         try:
@@ -221,7 +225,7 @@ class Projector:
             self.catch_up()
             stop.wait(poll_seconds)
 
-    def rebuild(self) -> int:
+    def rebuild(self, batch_size: int = REBUILD_BATCH) -> int:
         """Empty every read model and project the whole log again; returns the end position."""
         with self._lock, self.db.transaction() as cur:
             for projection in self.projections:
@@ -230,7 +234,7 @@ class Projector:
             cur.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE name = ?", (TRACKING_NAME,)
             )
-        self.catch_up(batch_size=REBUILD_BATCH)
+        self.catch_up(batch_size=batch_size)
         return self.position()
 
 
