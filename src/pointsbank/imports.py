@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from pointsbank.application import Command, Decision, Outcome, PointsBank
@@ -21,6 +22,9 @@ from pointsbank.domain.terms import MAX_MINUTES
 from pointsbank.domain.year import CommunityYear, require_open
 from pointsbank.inputs import CODE, NOTE, InputRefused, clean_text, parse_day, parse_whole
 from pointsbank.sheets import read_sheet
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class SheetRejected(DomainError):
@@ -142,7 +146,7 @@ class _Loaded:
         return {rid: r for rid, r in self.touched.items() if r.pending_events}
 
 
-def _once(cache: dict[Any, Any], key: Any, load: Any) -> Any:
+def _once(cache: dict[K, V | DomainError], key: K, load: Callable[[], V]) -> V:
     """The loaded value, or the same refusal again, for every row that names `key`."""
     if key not in cache:
         try:
@@ -151,7 +155,7 @@ def _once(cache: dict[Any, Any], key: Any, load: Any) -> Any:
             cache[key] = refusal
     found = cache[key]
     if isinstance(found, DomainError):
-        raise found
+        raise found.with_traceback(None)  # the same refusal, without piling up tracebacks
     return found
 
 
