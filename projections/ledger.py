@@ -78,21 +78,27 @@ def _household(cur: Cursor, e: Household.Created, position: int) -> None:
     )
 
 
+RESIDENT_COLUMNS = (
+    "resident_id", "community_id", "grid", "party_member", "without_hukou", "household_id",
+    "enrolled_on", "balance", "version",
+)  # fmt: skip
+
+
 @ledger.on(Resident.Enrolled)
 def _enrolled(cur: Cursor, e: Resident.Enrolled, position: int) -> None:
-    cur.execute(
-        "INSERT INTO residents (resident_id, community_id, grid, party_member, without_hukou, "
-        "household_id, enrolled_on, balance, version) VALUES (?, ?, ?, ?, ?, NULL, ?, 0, ?)",
+    _enrolled_run(cur, [(position, e)])
+
+
+@ledger.on_run(Resident.Enrolled)
+def _enrolled_run(cur: Cursor, events: Events) -> None:
+    """An enrolment day's residents in one go."""
+    insert_rows(cur, "residents", RESIDENT_COLUMNS, [
         (
-            str(e.originator_id),
-            str(e.community_id),
-            e.grid,
-            int(e.party_member),
-            int(e.without_hukou),
-            e.occurred_on.isoformat(),
-            e.originator_version,
-        ),
-    )
+            str(e.originator_id), str(e.community_id), e.grid, int(e.party_member),
+            int(e.without_hukou), None, e.occurred_on.isoformat(), 0, e.originator_version,
+        )
+        for _, e in events
+    ])  # fmt: skip
 
 
 @ledger.on(Resident.JoinedHousehold)

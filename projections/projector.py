@@ -85,14 +85,19 @@ class Projection:
         return event_type in self.run_handlers or event_type not in self.handlers
 
     def apply_run(self, cur: Cursor, events: Events) -> None:
-        """Apply a run of events for which `applies_in_runs` holds."""
-        by_handler: dict[RunHandler, list[tuple[int, Any]]] = {}
+        """Apply a run of events for which `applies_in_runs` holds: each run handler gets its
+        events in log order, and the handlers go in the order they were registered (so one
+        that creates rows, an enrolment, goes before one that updates them, an award)."""
+        by_handler: dict[RunHandler, list[tuple[int, Any]]] = {
+            handler: [] for handler in self.run_handlers.values()
+        }
         for position, event in events:
             handler = self.run_handlers.get(type(event))
             if handler is not None:
-                by_handler.setdefault(handler, []).append((position, event))
+                by_handler[handler].append((position, event))
         for handler, handled in by_handler.items():
-            handler(cur, handled)
+            if handled:
+                handler(cur, handled)
 
 
 def project(cur: Cursor, projections: Sequence[Projection], events: Events) -> None:

@@ -22,6 +22,7 @@ from psycopg_pool import ConnectionPool
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 30000
 COMPACT_WAIT_SECONDS = 5
+COPY_MIN_ROWS = 16
 
 
 class Cursor(Protocol):
@@ -103,10 +104,10 @@ def insert_rows(
     cur: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """Insert many rows in one go: COPY on PostgreSQL (several times faster than a pipelined
-    executemany here), executemany on SQLite (already in-process)."""
+    executemany here, though slower for a handful of rows), executemany on SQLite."""
     if not rows:
         return
-    if isinstance(cur, _PgCursor):
+    if isinstance(cur, _PgCursor) and len(rows) >= COPY_MIN_ROWS:
         cur.copy_rows(table, columns, rows)
         return
     marks = ", ".join("?" * len(columns))
