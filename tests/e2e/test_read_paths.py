@@ -43,7 +43,7 @@ def pages(street: Street, path: str, limit: int, by: str) -> list[dict[str, Any]
     query = ""
     while True:
         body = street.ok("GET", f"{path}&limit={limit}{query}", "staff_a")
-        rows += body.get("rows", body.get("entries"))
+        rows += body["rows"] if "rows" in body else body["entries"]
         if body["next"] is None:
             return rows
         query = f"&after={body['next']}" if by == "after" else f"&offset={len(rows)}"
