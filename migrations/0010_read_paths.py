@@ -48,9 +48,10 @@ ADD = (
     "({row}.year, {row}.community_id, {row}.points, 1) ON CONFLICT (year, community_id, points) "
     "DO UPDATE SET {count} = {score}.{count} + 1"
 )
+_AT_OLD = "WHERE year = {row}.year AND community_id = {row}.community_id AND points = {row}.points"
 REMOVE = (
-    "UPDATE {score} SET {count} = {count} - 1 WHERE year = {row}.year "
-    "AND community_id = {row}.community_id AND points = {row}.points"
+    "UPDATE {score} SET {count} = {count} - 1 " + _AT_OLD + "; "
+    "DELETE FROM {score} " + _AT_OLD + " AND {count} = 0"
 )
 
 SQLITE_TRIGGERS = (

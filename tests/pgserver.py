@@ -74,7 +74,8 @@ class PostgresServer:
 
     url: str
 
-    def __init__(self, bindir: Path, basedir: Path, port: int) -> None:
+    def __init__(self, bindir: Path, basedir: Path, port: int, keep: bool = False) -> None:
+        self._keep = keep  # a kept cluster stops cleanly and keeps its files (benchmark data)
         self._bindir = bindir
         self._basedir = basedir
         self._datadir = basedir / "data"
@@ -111,14 +112,15 @@ class PostgresServer:
                         "-D",
                         str(self._datadir),
                         "-m",
-                        "immediate",
+                        "fast" if self._keep else "immediate",
                         "-w",
                         "stop",
                     ],
                     cwd=self._basedir,
                 )
         finally:
-            shutil.rmtree(self._basedir, ignore_errors=True)
+            if not self._keep:
+                shutil.rmtree(self._basedir, ignore_errors=True)
 
     def __enter__(self) -> PostgresServer:
         return self
@@ -145,6 +147,14 @@ def _new_basedir() -> Path:
         pw = pwd.getpwnam(_PG_USER)
         os.chown(basedir, pw.pw_uid, pw.pw_gid)
     return basedir
+
+
+def _kept_basedir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        pw = pwd.getpwnam(_PG_USER)
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+    return path.resolve()
 
 
 def _options(port: int, basedir: Path) -> str:
@@ -176,12 +186,18 @@ def _pg_start(server: PostgresServer) -> None:
     _wait_until_ready(server.url)
 
 
-def start_postgres() -> PostgresServer:
-    """Initialise and start a fresh cluster; return once it accepts connections."""
+def start_postgres(keep_in: Path | None = None) -> PostgresServer:
+    """Initialise and start a fresh cluster; return once it accepts connections.
+
+    With `keep_in`, the cluster lives in that directory and outlives this run: a later call
+    starts it again with its data (the benchmarks keep generated data so)."""
     bindir = _find_bindir()
-    basedir = _new_basedir()
-    server = PostgresServer(bindir, basedir, _free_port())
+    basedir = _new_basedir() if keep_in is None else _kept_basedir(keep_in)
+    server = PostgresServer(bindir, basedir, _free_port(), keep=keep_in is not None)
     atexit.register(server.stop)
+    if (server.data_dir / "PG_VERSION").exists():
+        _pg_start(server)
+        return server
     try:
         _run(
             [

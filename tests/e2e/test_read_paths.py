@@ -89,7 +89,7 @@ def score_tables(services: Services) -> list[tuple[list[Any], list[Any]]]:
     for score, source, count in SCORES:
         kept = services.db.query(
             f"SELECT year, community_id, points, {count} AS n FROM {score} "
-            f"WHERE {count} > 0 ORDER BY 1, 2, 3"
+            "ORDER BY 1, 2, 3"
         )
         counted = services.db.query(
             f"SELECT year, community_id, points, COUNT(*) AS n FROM {source} "
