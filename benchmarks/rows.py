@@ -163,12 +163,12 @@ class Tables:
 
     def _annual(self, e: Resident.PointsAwarded) -> None:
         rid, year, category = str(e.originator_id), str(e.occurred_on.year), CATEGORIES[e.rule_code]
-        hid = self.residents[e.originator_id]["household_id"]
-        for key in (("r", rid, year), ("rc", rid, year, category)):
-            self.annual[key] += e.points
+        hid: str | None = self.residents[e.originator_id]["household_id"]
+        keys: list[tuple[str, ...]] = [("r", rid, year), ("rc", rid, year, category)]
         if hid is not None:
-            for key in (("h", hid, year), ("hc", hid, year, rid, category)):
-                self.annual[key] += e.points
+            keys += [("h", hid, year), ("hc", hid, year, rid, category)]
+        for key in keys:
+            self.annual[key] += e.points
 
     def finish(self) -> None:
         """The rows of state kept per resident and per year, once every event is in."""
