@@ -89,15 +89,32 @@ class RankCursor:
 class Ranked:
     """What a ranking page is drawn from: the annual table and its score table."""
 
-    base_sql: str
+    base_sql: str  # the annual table alone, scoped and paged before any join
+    joined_sql: str  # the page's rows with their names: `{page}` is the paged base_sql
     id_column: str
     scores: str  # table of (year, community_id, points, count) kept by triggers
     count_column: str
     individual: bool
 
 
-RESIDENTS = Ranked(RESIDENTS_SQL, "resident_id", "annual_resident_scores", "residents", True)
-HOUSEHOLDS = Ranked(HOUSEHOLDS_SQL, "household_id", "annual_household_scores", "households", False)
+RESIDENTS = Ranked(
+    "SELECT a.* FROM annual_residents a WHERE a.year = ?",
+    "SELECT a.resident_id, a.community_id, a.grid, a.party_member, a.without_hukou, a.points, "
+    "p.name FROM ({page}) a LEFT JOIN personal_data p ON p.resident_id = a.resident_id",
+    "resident_id",
+    "annual_resident_scores",
+    "residents",
+    True,
+)
+HOUSEHOLDS = Ranked(
+    "SELECT a.* FROM annual_households a WHERE a.year = ?",
+    "SELECT a.household_id, a.community_id, h.name, a.points FROM ({page}) a "
+    "JOIN households h ON h.household_id = a.household_id",
+    "household_id",
+    "annual_household_scores",
+    "households",
+    False,
+)
 
 
 def ranking_page(
@@ -111,10 +128,9 @@ def ranking_page(
     if after is not None:
         sql += f" AND (a.points < ? OR (a.points = ? AND a.{ranked.id_column} > ?))"
         params += [after.points, after.points, after.id]
-    rows = fetch(
-        f"{sql} ORDER BY a.points DESC, a.{ranked.id_column} LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
+    order = f" ORDER BY a.points DESC, a.{ranked.id_column}"
+    page = f"{sql}{order} LIMIT ? OFFSET ?"  # skipped rows are never joined
+    rows = fetch(ranked.joined_sql.format(page=page) + order, [*params, limit, offset])
     if not rows:
         return rows
     above = _scores_above(fetch, ranked, scope, int(rows[-1]["points"]))
