@@ -38,9 +38,12 @@ fuzz: install
 	POINTSBANK_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
 	$(BIN)/pytest tests/e2e/test_schemathesis.py -q -s -p no:cacheprovider
 
+# Every target of issue 14 beside its baselines, in one run (see README, "Benchmarks");
+# BENCH_RESIDENTS=100000 for a smaller street. Each benchmarks/bench_*.py also runs on its own.
 bench: install
 	bash scripts/ensure-postgres.sh
-	for b in benchmarks/bench_*.py; do $(BIN)/python -m benchmarks.$$(basename $$b .py); done
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) var

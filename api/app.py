@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import docs, logs, openapi, pages, problems
+from api.positions import ReadAfterPositions
 from api.routes import (
     accounts,
     activities,
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     problems.install(app)
     audit.install_read_only_guard(app)
+    app.add_middleware(ReadAfterPositions)  # outermost: every request's reads and writes
     for router in (
         health.router,
         session.router,

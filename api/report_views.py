@@ -32,11 +32,13 @@ class RankedHousehold(View):
 class ResidentRanking(View):
     year: int
     rows: list[RankedResident]
+    next: str | None = Field(None, description="`after` for the next page; null on the last")
 
 
 class HouseholdRanking(View):
     year: int
     rows: list[RankedHousehold]
+    next: str | None = Field(None, description="`after` for the next page; null on the last")
 
 
 class MemberPoints(View):

@@ -16,6 +16,7 @@ from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, T
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import Actor, Context, DomainError
 from pointsbank.earning import Earning
+from pointsbank.reads import ReplicaReads, require_position
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.signin import SignIn, Throttle
@@ -59,6 +60,7 @@ class Services:
     earning: Earning
     chain: ChainFollower
     audit: AuditQueries
+    reads: Database | None = None  # queries' database: a replica, or None for `db`
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -74,6 +76,10 @@ class Services:
         return SignIn(self.db, self.accounts, self.accounts.sessions, throttle)
 
     @property
+    def read_db(self) -> Database:
+        return self.reads or self.db
+
+    @property
     def account_queries(self) -> AccountQueries:
         return AccountQueries(self.db)
 
@@ -83,7 +89,7 @@ class Services:
 
     @property
     def counter_queries(self) -> CounterQueries:
-        return CounterQueries(self.db)
+        return CounterQueries(self.read_db)
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -98,6 +104,7 @@ class Services:
         Raises ReadModelsBehind when they cannot get there (a failing projection, a timeout)."""
         if position is None:
             return
+        require_position(position)  # and this request's reads, on a replica too
         if self.settings.inprocess_projector:
             try:
                 self.projector.catch_up(until=position)
@@ -109,11 +116,11 @@ class Services:
 
     @property
     def rankings(self) -> Rankings:
-        return Rankings(self.db)
+        return Rankings(self.read_db)
 
     @property
     def statements(self) -> AnnualStatements:
-        return AnnualStatements(self.db)
+        return AnnualStatements(self.read_db)
 
     @property
     def years(self) -> YearBook:
@@ -160,11 +167,17 @@ class Services:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.bank.close()
+        if self.reads is not None and self.reads is not self.db:
+            self.reads.close()
         self.db.close()
 
 
 def open_services(settings: Settings, *, apply_migrations: bool = True) -> Services:
     db = open_database(settings.database_url)
+    reads = db
+    if settings.read_database_url:
+        replica = open_database(settings.read_database_url)
+        reads = ReplicaReads(db, replica, settings.read_wait_seconds)
     registry = PersonalDataRegistry(db)
     bank = PointsBank(event_store_env(settings.database_url), registry)
     if apply_migrations:
@@ -174,7 +187,7 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
         db=db,
         bank=bank,
         projector=Projector(bank, db, PROJECTIONS),
-        queries=Queries(db),
+        queries=Queries(reads),
         accounts=Accounts(
             bank,
             PasswordStore(db),
@@ -185,7 +198,8 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
         registry=registry,
         earning=Earning.over(bank),
         chain=ChainFollower(bank, db),
-        audit=AuditQueries(db),
+        audit=AuditQueries(reads),
+        reads=reads,
     )
 
 

@@ -125,6 +125,7 @@ class Statement(View):
     resident_id: UUID
     balance: int
     entries: list[StatementEntry]
+    next: int | None = Field(None, description="`after` for the next page; null on the last")
 
 
 class Member(View):

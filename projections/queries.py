@@ -86,11 +86,15 @@ class Queries:
             params.append(str(community_id))
         return self.db.query(sql + " ORDER BY r.resident_id LIMIT 5", params)
 
-    def balance(self, resident_id: UUID) -> Row | None:
-        row = self.db.query_one(
+    def resident_balance(self, resident_id: UUID) -> Row | None:
+        """The balance alone (one primary-key read)."""
+        return self.db.query_one(
             "SELECT resident_id, community_id, balance FROM residents WHERE resident_id = ?",
             (str(resident_id),),
         )
+
+    def balance(self, resident_id: UUID) -> Row | None:
+        row = self.resident_balance(resident_id)
         if row is None:
             return None
         totals = self.db.query(
@@ -101,11 +105,14 @@ class Queries:
         row["totals"] = {t["kind"]: int(t["points"]) for t in totals}
         return row
 
-    def statement(self, resident_id: UUID, offset: int = 0, limit: int = 200) -> list[Row]:
+    def statement(
+        self, resident_id: UUID, offset: int = 0, limit: int = 200, after: int = 0
+    ) -> list[Row]:
+        """Entries after version `after` (keyset paging on the primary key), then `offset` on."""
         return self.db.query(
             f"SELECT {STATEMENT_COLUMNS} FROM statement_entries WHERE resident_id = ? "
-            "ORDER BY version LIMIT ? OFFSET ?",
-            (str(resident_id), limit, offset),
+            "AND version > ? ORDER BY version LIMIT ? OFFSET ?",
+            (str(resident_id), after, limit, offset),
         )
 
     def household(self, household_id: UUID) -> Row | None:

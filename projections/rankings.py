@@ -69,6 +69,99 @@ def ranked(fetch: Fetch, sql: str, params: Sequence[Any], id_column: str) -> Ite
         last = rows[-1]
 
 
+@dataclass(frozen=True)
+class RankCursor:
+    """Where a ranking page ended: the last row's points and id (keyset paging)."""
+
+    points: int
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.points}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> RankCursor:
+        points, _, row_id = text.partition(":")
+        return cls(int(points), row_id)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """What a ranking page is drawn from: the annual table and its score table."""
+
+    base_sql: str  # the annual table alone, scoped and paged before any join
+    joined_sql: str  # the page's rows with their names: `{page}` is the paged base_sql
+    id_column: str
+    scores: str  # table of (year, community_id, points, count) kept by triggers
+    count_column: str
+    individual: bool
+
+
+RESIDENTS = Ranked(
+    "SELECT a.* FROM annual_residents a WHERE a.year = ?",
+    "SELECT a.resident_id, a.community_id, a.grid, a.party_member, a.without_hukou, a.points, "
+    "p.name FROM ({page}) a LEFT JOIN personal_data p ON p.resident_id = a.resident_id",
+    "resident_id",
+    "annual_resident_scores",
+    "residents",
+    True,
+)
+HOUSEHOLDS = Ranked(
+    "SELECT a.* FROM annual_households a WHERE a.year = ?",
+    "SELECT a.household_id, a.community_id, h.name, a.points FROM ({page}) a "
+    "JOIN households h ON h.household_id = a.household_id",
+    "household_id",
+    "annual_household_scores",
+    "households",
+    False,
+)
+
+
+def ranking_page(
+    fetch: Fetch, ranked: Ranked, scope: Scope, offset: int, limit: int, after: RankCursor | None
+) -> list[Row]:
+    """One page of a ranking, read from the index at `after` (or `offset`), with its ranks.
+
+    A row's competition rank is one more than the rows scoring above it, summed over the
+    score table (one row per distinct score), so a deep page costs what the first one does."""
+    sql, params = _scoped(ranked.base_sql, scope, individual=ranked.individual)
+    if after is not None:
+        sql += f" AND (a.points < ? OR (a.points = ? AND a.{ranked.id_column} > ?))"
+        params += [after.points, after.points, after.id]
+    order = f" ORDER BY a.points DESC, a.{ranked.id_column}"
+    page = f"{sql}{order} LIMIT ? OFFSET ?"  # skipped rows are never joined
+    rows = fetch(ranked.joined_sql.format(page=page) + order, [*params, limit, offset])
+    if not rows:
+        return rows
+    above = _scores_above(fetch, ranked, scope, int(rows[-1]["points"]))
+    for row in rows:
+        row["rank"] = above[int(row["points"])]
+    return rows
+
+
+def _scores_above(fetch: Fetch, ranked: Ranked, scope: Scope, lowest: int) -> dict[int, int]:
+    """Each score from the top down to `lowest`, with its competition rank."""
+    filtered = ranked.individual and (scope.party_member is not None or scope.grid is not None)
+    if filtered:  # no score table per grid or party membership: count the (indexed) rows
+        sql, params = _scoped(ranked.base_sql, scope, individual=True)
+        sql = "SELECT a.points, COUNT(*) AS n FROM" + sql.split(" FROM", 1)[1]
+    else:
+        sql = f"SELECT a.points, SUM(a.{ranked.count_column}) AS n FROM {ranked.scores} a "
+        sql += "WHERE a.year = ?"
+        params = [scope.year]
+        if scope.community_id is not None:
+            sql, params = sql + " AND a.community_id = ?", [*params, scope.community_id]
+    counts = fetch(
+        f"{sql} AND a.points >= ? GROUP BY a.points ORDER BY a.points DESC", [*params, lowest]
+    )
+    ranks: dict[int, int] = {}
+    seen = 0
+    for row in counts:
+        ranks[int(row["points"])] = seen + 1
+        seen += int(row["n"])
+    return ranks
+
+
 def _scoped(base: str, scope: Scope, *, individual: bool) -> tuple[str, list[Any]]:
     sql, params = base, list[Any]([scope.year])
     if scope.community_id is not None:
@@ -160,6 +253,20 @@ class Rankings:
 
     def page(self, rows: Iterator[Row], offset: int, limit: int) -> list[Row]:
         return list(islice(rows, offset, offset + limit))
+
+    def resident_page(
+        self, scope: Scope, offset: int, limit: int, after: RankCursor | None = None
+    ) -> list[Row]:
+        rows = ranking_page(self.db.query, RESIDENTS, scope, offset, limit, after)
+        for row in rows:
+            row["party_member"] = bool(row["party_member"])
+            row["without_hukou"] = bool(row["without_hukou"])
+        return rows
+
+    def household_page(
+        self, scope: Scope, offset: int, limit: int, after: RankCursor | None = None
+    ) -> list[Row]:
+        return ranking_page(self.db.query, HOUSEHOLDS, scope, offset, limit, after)
 
     def candidates(
         self, community_id: str, year: int, top: int | None, threshold: int | None

@@ -70,7 +70,7 @@ def scratch_area(db: Database, tables: Sequence[str]) -> Iterator[Database]:
             names = ", ".join("?" * len(tables))
             ddl = db.query(
                 f"SELECT sql FROM sqlite_master WHERE tbl_name IN ({names}) AND sql IS NOT NULL "
-                "ORDER BY type DESC",
+                "AND type IN ('table', 'index') ORDER BY type DESC",  # triggers keep live tables
                 tables,
             )
             with scratch.transaction() as cur:

@@ -20,7 +20,7 @@ from api.app import create_app
 from api.services import Services, open_services
 from pointsbank.settings import Settings
 from tests.browser import CHROMIUM_ARGS, DemoSite, seed_demo, serving
-from tests.pgserver import PostgresServer, start_postgres
+from tests.pgserver import PostgresServer, start_postgres, start_replica
 
 hypothesis_settings.register_profile("ci", max_examples=25, deadline=None)
 hypothesis_settings.load_profile("ci")
@@ -34,6 +34,14 @@ def pg_server() -> Iterator[PostgresServer]:
     server = start_postgres()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_replica(pg_server: PostgresServer) -> Iterator[PostgresServer]:
+    """A streaming replica of `pg_server`, started once per session when a test asks."""
+    replica = start_replica(pg_server)
+    yield replica
+    replica.stop()
 
 
 @pytest.fixture(params=STORES)

@@ -26,7 +26,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-__all__ = ["PostgresServer", "start_postgres"]
+__all__ = ["PostgresServer", "start_postgres", "start_replica"]
 
 _PG_USER = "postgres"
 _INSTALL_HINT = (
@@ -74,7 +74,8 @@ class PostgresServer:
 
     url: str
 
-    def __init__(self, bindir: Path, basedir: Path, port: int) -> None:
+    def __init__(self, bindir: Path, basedir: Path, port: int, keep: bool = False) -> None:
+        self._keep = keep  # a kept cluster stops cleanly and keeps its files (benchmark data)
         self._bindir = bindir
         self._basedir = basedir
         self._datadir = basedir / "data"
@@ -111,14 +112,15 @@ class PostgresServer:
                         "-D",
                         str(self._datadir),
                         "-m",
-                        "immediate",
+                        "fast" if self._keep else "immediate",
                         "-w",
                         "stop",
                     ],
                     cwd=self._basedir,
                 )
         finally:
-            shutil.rmtree(self._basedir, ignore_errors=True)
+            if not self._keep:
+                shutil.rmtree(self._basedir, ignore_errors=True)
 
     def __enter__(self) -> PostgresServer:
         return self
@@ -139,29 +141,69 @@ def _wait_until_ready(url: str, timeout: float = 10.0) -> None:
             time.sleep(0.05)
 
 
-def start_postgres() -> PostgresServer:
-    """Initialise and start a fresh cluster; return once it accepts connections."""
-    bindir = _find_bindir()
+def _new_basedir() -> Path:
     basedir = Path(tempfile.mkdtemp(prefix="pgserver-"))
     if os.geteuid() == 0:
         pw = pwd.getpwnam(_PG_USER)
         os.chown(basedir, pw.pw_uid, pw.pw_gid)
+    return basedir
 
-    port = _free_port()
-    server = PostgresServer(bindir, basedir, port)
-    atexit.register(server.stop)
-    datadir = basedir / "data"
-    logfile = server.log_path
-    options = (
+
+def _kept_basedir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        pw = pwd.getpwnam(_PG_USER)
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+    return path.resolve()
+
+
+def _options(port: int, basedir: Path) -> str:
+    return (
         f"-p {port} -k {basedir} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
     )
+
+
+def _pg_start(server: PostgresServer) -> None:
+    try:
+        _run(
+            [
+                str(server._bindir / "pg_ctl"),
+                "-w",
+                "-D",
+                str(server.data_dir),
+                "-o",
+                _options(server.port, server._basedir),
+                "-l",
+                str(server.log_path),
+                "start",
+            ],
+            cwd=server._basedir,
+        )
+    except RuntimeError as exc:
+        log = server.log_path.read_text(errors="replace") if server.log_path.exists() else ""
+        raise RuntimeError(f"{exc}\n--- server log ---\n{log}") from None
+    _wait_until_ready(server.url)
+
+
+def start_postgres(keep_in: Path | None = None) -> PostgresServer:
+    """Initialise and start a fresh cluster; return once it accepts connections.
+
+    With `keep_in`, the cluster lives in that directory and outlives this run: a later call
+    starts it again with its data (the benchmarks keep generated data so)."""
+    bindir = _find_bindir()
+    basedir = _new_basedir() if keep_in is None else _kept_basedir(keep_in)
+    server = PostgresServer(bindir, basedir, _free_port(), keep=keep_in is not None)
+    atexit.register(server.stop)
+    if (server.data_dir / "PG_VERSION").exists():
+        _pg_start(server)
+        return server
     try:
         _run(
             [
                 str(bindir / "initdb"),
                 "-D",
-                str(datadir),
+                str(server.data_dir),
                 "-A",
                 "trust",
                 "-U",
@@ -173,26 +215,41 @@ def start_postgres() -> PostgresServer:
             ],
             cwd=basedir,
         )
-        try:
-            _run(
-                [
-                    str(bindir / "pg_ctl"),
-                    "-w",
-                    "-D",
-                    str(datadir),
-                    "-o",
-                    options,
-                    "-l",
-                    str(logfile),
-                    "start",
-                ],
-                cwd=basedir,
-            )
-        except RuntimeError as exc:
-            log = logfile.read_text(errors="replace") if logfile.exists() else ""
-            raise RuntimeError(f"{exc}\n--- server log ---\n{log}") from None
-        _wait_until_ready(server.url)
+        _pg_start(server)
     except BaseException:
         server.stop()
         raise
     return server
+
+
+def start_replica(primary: PostgresServer) -> PostgresServer:
+    """A hot-standby streaming replica of `primary` (pg_basebackup -R), on its own port.
+
+    Databases created on the primary later appear on it too; it accepts only reads."""
+    basedir = _new_basedir()
+    replica = PostgresServer(primary._bindir, basedir, _free_port())
+    atexit.register(replica.stop)
+    try:
+        _run(
+            [
+                str(primary._bindir / "pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                _PG_USER,
+                "-D",
+                str(replica.data_dir),
+                "-R",
+                "-X",
+                "stream",
+                "--no-sync",
+            ],
+            cwd=basedir,
+        )
+        _pg_start(replica)
+    except BaseException:
+        replica.stop()
+        raise
+    return replica

@@ -17,12 +17,20 @@ from api.openapi import files, refusals
 from api.services import Services
 from pointsbank.domain.common import Actor, DomainError, Forbidden, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
-from projections.rankings import Scope
+from projections.rankings import RankCursor, Scope
 
 router = APIRouter(tags=["annual points"])
 Year = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR, description="calendar year, local time")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+After = Annotated[
+    str | None,
+    Query(
+        pattern=r"^-?[0-9]{1,18}:[0-9a-f-]{36}$",
+        description="the previous page's `next` (keyset paging; faster than `offset` deep in a "
+        "ranking, and stable while points change); `offset` then counts from it",
+    ),
+]
 FormatQuery = Annotated[Format, Query(description="csv or xlsx")]
 DOWNLOAD: dict[str, Any] = {
     "response_class": StreamingResponse,
@@ -107,10 +115,12 @@ def resident_ranking(
     grid: Annotated[Code | None, Query()] = None,
     offset: Offset = 0,
     limit: Limit = 100,
+    after: After = None,
 ) -> dict[str, Any]:
     """Residents ranked by annual points (1-2-2-4; ties listed by resident id)."""
-    rows = resident_rows(services, actor, year, community_id, party_member, grid)
-    return {"year": year, "rows": services.rankings.page(rows, offset, limit)}
+    scope = Scope(year, community_scope(actor, community_id), party_member, grid)
+    rows = services.rankings.resident_page(scope, offset, limit, cursor(after))
+    return {"year": year, "rows": rows, "next": next_cursor(rows, limit, "resident_id")}
 
 
 @router.get("/rankings/residents/export", **DOWNLOAD_WITH_403)
@@ -138,10 +148,23 @@ def household_ranking(
     community_id: UUID | None = None,
     offset: Offset = 0,
     limit: Limit = 100,
+    after: After = None,
 ) -> dict[str, Any]:
     """Households ranked by annual points (1-2-2-4; ties listed by household id)."""
-    rows = services.rankings.households(Scope(year, community_scope(actor, community_id)))
-    return {"year": year, "rows": services.rankings.page(rows, offset, limit)}
+    scope = Scope(year, community_scope(actor, community_id))
+    rows = services.rankings.household_page(scope, offset, limit, cursor(after))
+    return {"year": year, "rows": rows, "next": next_cursor(rows, limit, "household_id")}
+
+
+def cursor(after: str | None) -> RankCursor | None:
+    return RankCursor.parse(after) if after else None
+
+
+def next_cursor(rows: list[dict[str, Any]], limit: int, id_column: str) -> str | None:
+    """The keyset cursor of the page after this one; None on the last page."""
+    if len(rows) < limit:
+        return None
+    return str(RankCursor(int(rows[-1]["points"]), str(rows[-1][id_column])))
 
 
 @router.get("/rankings/households/export", **DOWNLOAD_WITH_403)

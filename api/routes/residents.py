@@ -105,11 +105,26 @@ def statement(
     actor: ActorDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    after: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=2**31 - 1,
+            description="the previous page's `next` (keyset paging: entries after this "
+            "version); `offset` then counts from it",
+        ),
+    ] = 0,
 ) -> dict[str, Any]:
     """Every entry of the resident's account with its running balance."""
-    row = visible(actor, services.queries.balance(resident_id), "resident", resident_id)
-    entries = services.queries.statement(resident_id, offset, limit)
-    return {"resident_id": str(resident_id), "balance": row["balance"], "entries": entries}
+    row = visible(actor, services.queries.resident_balance(resident_id), "resident", resident_id)
+    entries = services.queries.statement(resident_id, offset, limit, after)
+    following = entries[-1]["version"] if len(entries) == limit else None
+    return {
+        "resident_id": str(resident_id),
+        "balance": row["balance"],
+        "entries": entries,
+        "next": following,
+    }
 
 
 @router.post(

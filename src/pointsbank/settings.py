@@ -18,6 +18,16 @@ class Settings(BaseSettings):
         default="sqlite:///./var/pointsbank.sqlite3",
         description="sqlite:///path (embedded default) or postgresql://user:pass@host:port/db",
     )
+    read_database_url: str | None = Field(
+        default=None,
+        description="a PostgreSQL streaming replica of the database for queries (commands go "
+        "to the primary); a read that must see a write waits for the replica, then the primary",
+    )
+    read_wait_seconds: float = Field(
+        default=0.5,
+        description="how long a read waits for the replica to replay a write it must see "
+        "before the primary answers it",
+    )
     timezone: str = Field(default="Asia/Shanghai", description="the street's time zone")
     street_name: str = "示范街道"
     street_opened_on: date = Field(

@@ -1,0 +1,127 @@
+"""A real server on loopback and a small keep-alive HTTP/1.1 load client for the benchmarks.
+
+The client is plain asyncio (one coroutine per connection, requests one after another on each),
+so that on a 2-core machine it costs the server as little CPU as a client can; every run is
+bounded by a request count and a time limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+
+
+@dataclass(frozen=True)
+class Load:
+    requests: int
+    seconds: float
+    latencies: list[float]  # seconds, sorted
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        """Latency at percentile `p` (0-100), in milliseconds."""
+        if not self.latencies:
+            return float("nan")
+        index = min(len(self.latencies) - 1, int(len(self.latencies) * p / 100))
+        return self.latencies[index] * 1000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(env: dict[str, str], workers: int = 1) -> Iterator[str]:
+    """`pointsbank` under uvicorn on a free loopback port; yields the base URL."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _request(path: str, headers: dict[str, str]) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+async def _connection(
+    base: str, paths: Sequence[str], headers: dict[str, str], stop: float, out: list[float]
+) -> int:
+    host, port = base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    errors = 0
+    try:
+        for path in paths:
+            if time.monotonic() > stop:
+                break
+            started = time.perf_counter()
+            writer.write(_request(path, headers))
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            out.append(time.perf_counter() - started)
+            errors += not head.startswith(b"HTTP/1.1 200")
+    finally:
+        writer.close()
+    return errors
+
+
+def load(
+    base: str,
+    paths: Sequence[str],
+    connections: int,
+    headers: dict[str, str] | None = None,
+    seconds: float = 5.0,
+) -> Load:
+    """Send `paths` (shared round-robin) over `connections` keep-alive connections."""
+
+    async def run() -> Load:
+        latencies: list[float] = []
+        stop = time.monotonic() + seconds
+        shares = [paths[i::connections] for i in range(connections)]
+        started = time.perf_counter()
+        errors = await asyncio.gather(
+            *(_connection(base, share, headers or {}, stop, latencies) for share in shares)
+        )
+        elapsed = time.perf_counter() - started
+        return Load(len(latencies), elapsed, sorted(latencies), sum(errors))
+
+    return asyncio.run(run())

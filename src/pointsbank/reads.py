@@ -1,0 +1,112 @@
+"""Queries on a PostgreSQL streaming replica, with read-your-writes by log position.
+
+A request that must see a change names the change's log position (the writer's response
+carries it; a command sets it for its own reads). Before such a read, the replica's own
+projection tracking row says how far its read models have replayed: the read waits, bounded,
+for it to pass the position, and otherwise goes to the primary. A read that names no position
+reads the replica as it stands.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import psycopg
+
+from pointsbank.db import Cursor, Database
+
+TRACKING_NAME = "read_models"
+POLL_SECONDS = 0.002
+
+
+
+class ReadAfter:
+    """The log position a request's reads must include (0: none); one per request, shared by
+    the request's threads so that the entry point sees what a command required."""
+
+    def __init__(self, position: int = 0) -> None:
+        self.position = position
+        self.primary_for = 0  # the replica was too slow for this position: waited once already
+
+
+_required: ContextVar[ReadAfter | None] = ContextVar("pointsbank_read_after", default=None)
+
+
+def begin_request(position: int = 0) -> ReadAfter:
+    """Start a request's read requirement (at `position`, from the client) and return it."""
+    holder = ReadAfter(position)
+    _required.set(holder)
+    return holder
+
+
+def require_position(position: int | None) -> None:
+    """Reads from here on in this request must see the event at `position`."""
+    holder = _required.get()
+    if holder is None:
+        holder = begin_request()
+    holder.position = max(holder.position, position or 0)
+
+
+def required_position() -> int:
+    holder = _required.get()
+    return holder.position if holder else 0
+
+
+def _needs_primary(holder: ReadAfter | None) -> bool:
+    return holder is not None and 0 < holder.position <= holder.primary_for
+
+
+class ReplicaReads(Database):
+    """Reads from `replica` when it has replayed far enough, else from `primary`; writes to
+    the primary."""
+
+    def __init__(self, primary: Database, replica: Database, wait_seconds: float) -> None:
+        self.dialect = primary.dialect
+        self.primary = primary
+        self.replica = replica
+        self.wait_seconds = wait_seconds
+        self._seen = 0  # the highest position the replica was seen to have replayed
+        self.fallbacks = 0  # reads the primary answered because the replica was behind
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
+        with self._source(write).transaction(write=write) as cur:
+            yield cur
+
+    def _source(self, write: bool) -> Database:
+        holder = _required.get()
+        if write or _needs_primary(holder):
+            return self.primary
+        if holder is None or self._caught_up(holder.position):
+            return self.replica
+        holder.primary_for = holder.position  # the request's other reads: no second wait
+        return self.primary
+
+    def _caught_up(self, position: int) -> bool:
+        """True once the replica's read models include `position`; False after the wait."""
+        deadline = time.monotonic() + self.wait_seconds
+        while position > self._seen:
+            try:
+                row = self.replica.query_one(
+                    "SELECT position FROM projection_tracking WHERE name = ?", (TRACKING_NAME,)
+                )
+            except psycopg.OperationalError:
+                row = None  # the replica is away: the primary answers
+                deadline = 0.0
+            self._seen = max(self._seen, int(row["position"]) if row else 0)
+            if position <= self._seen:
+                break
+            if time.monotonic() >= deadline:
+                self.fallbacks += 1
+                return False
+            time.sleep(POLL_SECONDS)
+        return True
+
+    def compact(self, table: str, wait: float = 5) -> bool:
+        return self.primary.compact(table, wait)
+
+    def close(self) -> None:
+        self.replica.close()
