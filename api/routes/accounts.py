@@ -69,7 +69,7 @@ def community_scope(services: Any, code: str | None) -> list[UUID]:
         return []
     community_id = Community.id_for(code)
     if services.bank.find(Community, community_id) is None:
-        raise NotFound(f"unknown community {code}", field="community")
+        raise NotFound("not-found.community", {"community_id": code}, field="community")
     return [community_id]
 
 
@@ -167,7 +167,7 @@ def create_token(body: NewToken, services: ServicesDep, actor: AnyActorDep) -> d
     """Create a personal API token; its secret is shown this once."""
     now = services.now()
     if body.expires_at is not None and (body.expires_at.tzinfo is None or body.expires_at <= now):
-        raise ApiProblem(422, "invalid-expiry", "expires_at must be a future time with a zone")
+        raise ApiProblem(422, "invalid-expiry")
     issued = services.accounts.tokens.create(actor.user_id, body.label, now, body.expires_at)
     return {"token_id": issued.token_id, "token": issued.token, "label": body.label}
 
@@ -176,7 +176,7 @@ def create_token(body: NewToken, services: ServicesDep, actor: AnyActorDep) -> d
 def revoke_token(token_id: UUID, services: ServicesDep, actor: AnyActorDep) -> None:
     """Revoke one of one's own tokens; it is refused at once."""
     if not services.accounts.tokens.revoke(actor.user_id, str(token_id), services.now()):
-        raise NotFound(f"unknown token {token_id}", token_id=str(token_id))
+        raise NotFound("not-found.token", token_id=str(token_id))
 
 
 @router.get("/sign-ins")

@@ -50,7 +50,7 @@ At = Annotated[Moment | None, Query(description="as of this moment (ISO 8601, UT
 
 def as_of(position: Position = None, at: At = None) -> AsOf:
     if position is not None and at is not None:
-        raise DomainError("give either position or at, not both", field="at")
+        raise DomainError("invalid-command.position-or-at", field="at")
     return AsOf(position=position, at=at)
 
 
@@ -97,7 +97,7 @@ def chain_hash(
     """The chain hash stored at a log position (to check an export or digest against)."""
     found = services.audit.chain_hash(position)
     if found is None:
-        raise NotFound(f"no chained event at position {position}", position=position)
+        raise NotFound("not-found.position", position=position)
     return {"position": position, "hash": found}
 
 
@@ -129,7 +129,7 @@ def balance_as_of(resident_id: UUID, services: ServicesDep, point: AsOfDep) -> d
     """A resident's balance and totals as of a log position or a moment."""
     row = services.audit.balance_as_of(resident_id, point)
     if row is None:
-        raise NotFound(f"unknown resident {resident_id}", resident_id=str(resident_id))
+        raise NotFound("not-found.resident", resident_id=str(resident_id))
     return row
 
 

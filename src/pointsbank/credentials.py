@@ -126,7 +126,7 @@ class TokenStore:
         self, user_id: str, label: str, at: datetime, expires_at: datetime | None = None
     ) -> IssuedToken:
         if not (0 < len(label) <= 60 and label.isprintable()):
-            raise DomainError("令牌用途须为 1 到 60 个可见字符 (token label)", field="label")
+            raise DomainError("invalid-command.token-label", field="label")
         issued = IssuedToken(str(uuid4()), user_id, TOKEN_PREFIX + secrets.token_urlsafe(32))
         self.db.execute(
             "INSERT INTO api_tokens (token_id, token_hash, user_id, label, created_at, expires_at) "

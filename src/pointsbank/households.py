@@ -51,8 +51,7 @@ class HouseholdCommands(CommandLoop):
             raise
         if outcome.replayed and not self.registry.matches(resident_id, personal):
             raise KeyReused(
-                "this Idempotency-Key already enrolled a resident with other personal data; "
-                "use a new key for a new request"
+                "key-reused.enrolment"
             )
         return outcome
 
