@@ -103,7 +103,8 @@ def open_account(
         )
         settle(services, outcome)
     except DomainError as exc:
-        return _page(request, services, user, 422, errors=field_errors(exc, "name", request), form=form)
+        errors = field_errors(exc, "name", request)
+        return _page(request, services, user, 422, errors=errors, form=form)
     return _page(request, services, user, notice=f"已开设账户 {name}")
 
 
