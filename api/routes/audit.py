@@ -22,10 +22,11 @@ from api.deps import ActorDep, ServicesDep
 from api.fields import Day, Moment, Name
 from api.fields import Position as LogPosition
 from api.openapi import files, refusals
-from api.problems import TITLES, problem
+from api.problems import TITLES, language, problem
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, DomainError, NotFound, Role
+from pointsbank.domain.messages import render
 from projections.audit_queries import AsOf
 from projections.chain import chained_after, stored_digests
 from projections.export import export_lines
@@ -205,13 +206,8 @@ def install_read_only_guard(app: FastAPI) -> None:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         if request.method not in READ_METHODS and await run_in_threadpool(_is_auditor, request):
-            return problem(
-                request,
-                403,
-                "auditor-read-only",
-                TITLES[403],
-                "审计员只能查看，不能修改 the auditor role can read everything and change nothing",
-            )
+            detail = render("auditor-read-only", {}, language(request))
+            return problem(request, 403, "auditor-read-only", TITLES[403], detail)
         return await call_next(request)
 
 

@@ -51,7 +51,7 @@ class HouseholdCommands(CommandLoop):
             raise
         if outcome.replayed and not self.registry.matches(resident_id, personal):
             raise KeyReused(
-                "key-reused.enrolment"
+                "idempotency-key-reused.enrolment"
             )
         return outcome
 

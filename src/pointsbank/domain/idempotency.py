@@ -57,6 +57,6 @@ class IdempotencyRecord(Aggregate):
     def replay(self, fingerprint: str) -> tuple[int, dict[str, Any]]:
         if fingerprint != self.fingerprint:
             raise KeyReused(
-                "key-reused"
+                "idempotency-key-reused"
             )
         return self.status, self.body

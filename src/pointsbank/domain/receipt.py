@@ -92,7 +92,7 @@ class Receipt(Aggregate):
     def cancel(self, reason: str, ctx: Context) -> None:
         if self.cancelled:
             raise AlreadyCancelled(
-                "already-cancelled", {"number": self.number},
+                "receipt-cancelled", {"number": self.number},
                 receipt_id=str(self.id),
             )
         self.trigger_event(self.Cancelled, points=self.points, **ctx.meta(ctx.today, reason))

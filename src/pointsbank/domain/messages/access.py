@@ -5,6 +5,10 @@ from __future__ import annotations
 from pointsbank.domain.messages import Text
 
 TEXTS = {
+    "auditor-read-only": Text(
+        "审计员只能查看，不能修改任何记录。如需变更，请联系社区工作人员或管理员。",
+        "The auditor role can read everything and change nothing. Ask staff or an administrator.",
+    ),
     "conflict.user-name-taken": Text(
         "用户名 {name} 已被使用。请换一个用户名。",
         "The user name {name} is already taken. Choose another one.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pointsbank.domain.messages import Text
 
 TEXTS = {
-    "already-cancelled": Text(
+    "receipt-cancelled": Text(
         "小票 {number} 已撤销，不能重复撤销。",
         "Receipt {number} is already cancelled; nothing to do.",
     ),

@@ -39,7 +39,7 @@ TEXTS = {
         "There is no chained event at position {position}. Check the position.",
     ),
     "not-ready": Text(
-        "读取模型卡在第 {failed_position} 条事件上：{problem}。请联系系统管理员。",
+        "读取模型无法继续更新：{problem}。请联系系统管理员。",
         "The read models are stuck: {problem}. Tell the system administrator.",
     ),
     "not-ready.store": Text(

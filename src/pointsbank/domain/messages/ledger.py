@@ -223,12 +223,12 @@ TEXTS = {
         "年度须在 {first} 到 {last} 之间。请修改年度。",
         "The year must be between {first} and {last}. Change it.",
     ),
-    "key-reused": Text(
+    "idempotency-key-reused": Text(
         "这个 Idempotency-Key 已用于另一个不同的请求。新的请求请使用新的 Idempotency-Key。",
         "This Idempotency-Key was already used for a different request. Use a new key for a new re"
         "quest.",
     ),
-    "key-reused.enrolment": Text(
+    "idempotency-key-reused.enrolment": Text(
         "这个 Idempotency-Key 已用于登记另一位居民。新的请求请使用新的 Idempotency-Key。",
         "This Idempotency-Key already enrolled a resident with other personal data. Use a new key "
         "for a new request.",

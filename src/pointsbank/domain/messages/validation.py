@@ -23,7 +23,7 @@ TEXTS = {
         "A number or date in the request is out of range: {reason}.",
     ),
     "validation": Text(
-        "{loc}：{msg}",
+        "字段 {loc}：{msg}",
         "{loc}: {msg}",
     ),
     "validation.bool_parsing": Text(
