@@ -15,9 +15,10 @@ from starlette.requests import Request
 
 from api.problems import language
 from pointsbank.commands import unknown
-from pointsbank.domain.messages import CATALOGUE, render
+from pointsbank.domain.messages import CATALOGUE, Language, render
 
 ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 NO_CODE = {"ApiProblem", "InputRefused"}  # their code is the key's first part, or none
 
@@ -32,8 +33,8 @@ def test_every_message_has_chinese_and_english_with_the_same_placeholders() -> N
         assert text.en.strip() and not HAN.search(text.en), f"{key}: the English text"
         names = placeholders(text.zh) | placeholders(text.en)
         filled = {name: f"<{name}>" for name in names}
-        for lang in ("zh", "en"):
-            shown = render(key, filled, lang)  # type: ignore[arg-type]
+        for lang in LANGUAGES:
+            shown = render(key, filled, lang)
             assert "{" not in shown and "}" not in shown, f"{key} ({lang}): {shown}"
         assert placeholders(text.zh) <= placeholders(text.en) | {"field"} or key.startswith(
             "validation."
@@ -49,9 +50,10 @@ def error_codes() -> dict[str, str | None]:
             if isinstance(node, ast.ClassDef):
                 bases[node.name] = [b.id for b in node.bases if isinstance(b, ast.Name)]
                 for item in node.body:
-                    if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
-                        if any(getattr(t, "id", None) == "code" for t in item.targets):
-                            own[node.name] = str(item.value.value)
+                    if not (isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant)):
+                        continue
+                    if any(getattr(t, "id", None) == "code" for t in item.targets):
+                        own[node.name] = str(item.value.value)
 
     def code(name: str) -> str | None:
         return own.get(name) or next((c for b in bases.get(name, []) if (c := code(b))), None)
@@ -67,10 +69,10 @@ def raise_sites() -> list[tuple[str, str, ast.Call]]:
     sites = []
     for path in [*(ROOT / "src/pointsbank").rglob("*.py"), *(ROOT / "api").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if node.func.id in codes and node.args:
-                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                    sites.append((where, node.func.id, node))
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id in codes and node.args:
+                sites.append((f"{path.relative_to(ROOT)}:{node.lineno}", node.func.id, node))
     return sites
 
 
@@ -91,10 +93,10 @@ def test_every_refusal_names_a_catalogue_key_of_its_own_code_and_fills_its_place
             assert key.partition(".")[0] == codes[name], f"{where}: {key} under {codes[name]}"
         rest = call.args[2 if name == "ApiProblem" else 1 :]
         given = {k.arg for k in call.keywords}
-        if None in given or (rest and not isinstance(rest[0], ast.Dict)):
-            continue  # parameters built at run time: covered by the rendering tests
-        if rest:
+        if rest and isinstance(rest[0], ast.Dict):
             given |= {ast.literal_eval(k) for k in rest[0].keys if k is not None}
+        elif rest or None in given:
+            continue  # parameters built at run time: covered by the rendering tests
         text = CATALOGUE[key]
         missing = (placeholders(text.zh) | placeholders(text.en)) - given
         assert not missing, f"{where}: {key} leaves {missing} unfilled"
