@@ -54,7 +54,7 @@ def test_a_weak_password_or_unknown_community_creates_nothing(services: Services
     before = event_count(services)
     with pytest.raises(WeakPassword):
         open_account(services, "wang", Role.STAFF, "a", password="12345678")
-    with raises_refusal(NotFound, "not-found.community-code"):
+    with raises_refusal(NotFound, "not-found.community"):
         open_account(services, "wang", Role.STAFF, "zz")
     assert event_count(services) == before
 

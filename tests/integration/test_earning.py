@@ -105,12 +105,12 @@ def test_approval_by_the_maker_the_beneficiary_or_their_household_is_refused(
     version = request.body["version"]
     before = event_count(bank)
     refusals = {
-        "maker": MAKER,
-        "yourself": Actor("staff-3", Role.STAFF, A, resident_id=beneficiary),
-        "own household": Actor("staff-4", Role.STAFF, A, resident_id=relative),
+        "forbidden.maker-approves": MAKER,
+        "forbidden.self": Actor("staff-3", Role.STAFF, A, resident_id=beneficiary),
+        "forbidden.own-household": Actor("staff-4", Role.STAFF, A, resident_id=relative),
     }
     for why, actor in refusals.items():
-        with pytest.raises(Forbidden, match=why):
+        with raises_refusal(Forbidden, why):
             bank.earning.approvals.approve(command(actor), beneficiary, version)
     with pytest.raises(NotFound):  # another community's resident is unknown there
         bank.earning.approvals.approve(

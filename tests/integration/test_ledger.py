@@ -99,7 +99,7 @@ def test_same_key_with_a_different_request_is_refused(services: Services) -> Non
     resident = enrol(services, staff)
     services.bank.award(command(staff, "k", "body-1"), resident, "VOL", 1, TODAY, "")
     before = event_count(services)
-    with raises_refusal(DomainError, "key-reused"):
+    with raises_refusal(DomainError, "idempotency-key-reused"):
         services.bank.award(command(staff, "k", "body-2"), resident, "VOL", 2, TODAY, "")
     assert event_count(services) == before
 

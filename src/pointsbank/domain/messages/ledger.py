@@ -82,7 +82,7 @@ TEXTS = {
         "The capacity must be between 1 and {max}. Change it.",
     ),
     "invalid-command.correction-range": Text(
-        "更正只能减少原记录：这条{kind}现为 {net} 分，更正后须在 0 到 {original} 之间，而不是 {res"
+        "更正只能减少原记录：这条记录现为 {net} 分，更正后须在 0 到 {original} 之间，而不是 {res"
         "ult}。要多记分请新增一条记录。",
         "A correction may take this {kind} from {net} to between 0 and {original}, not to {result}"
         ". More points need a new award or deduction.",
