@@ -18,7 +18,7 @@ from api.services import Services, open_services
 from pointsbank.accounts import OPERATOR
 from pointsbank.application import Command
 from pointsbank.domain.account import Account
-from pointsbank.domain.common import Context, DomainError, Role
+from pointsbank.domain.common import DomainError, Role
 from pointsbank.domain.community import Community
 from pointsbank.inputs import CODE, NAME, PERSON_NAME, InputRefused, TextKind, clean_text
 from pointsbank.settings import Settings
@@ -48,9 +48,7 @@ def operating() -> Iterator[Services]:
 
 
 def command(services: Services, what: str) -> Command:
-    at = services.now()
-    ctx = Context(OPERATOR, at, at.astimezone(services.settings.zone).date())
-    return Command(ctx, key=f"cli:{what}:{uuid.uuid4()}", fingerprint=what)
+    return Command(services.context(OPERATOR), key=f"cli:{what}:{uuid.uuid4()}", fingerprint=what)
 
 
 def read_password(prompt: str) -> str:

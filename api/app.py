@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import docs, openapi, pages, problems
+from api import docs, logs, openapi, pages, problems
 from api.routes import (
     accounts,
     activities,
@@ -43,6 +43,7 @@ dropped response returns the first result and writes nothing.
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or Settings()
+    logs.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -9,7 +9,7 @@ from uuid import UUID
 from api.services import Services
 from pointsbank.accounts import OPERATOR
 from pointsbank.application import Command
-from pointsbank.domain.common import Actor, Context, Role
+from pointsbank.domain.common import Actor, Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.rule import Category
 from pointsbank.registry import PersonalData
@@ -61,8 +61,7 @@ class Seeder:
         self.today = self.now.astimezone(services.settings.zone).date()
 
     def cmd(self, actor: Actor, key: str) -> Command:
-        opened_on = self.services.settings.street_opened_on
-        ctx = Context(actor=actor, at=self.now, today=self.today, opened_on=opened_on)
+        ctx = self.services.context(actor, self.now)
         return Command(ctx=ctx, key=f"demo:{key}", fingerprint=f"demo:{key}")
 
     def days_ago(self, days: int) -> date:

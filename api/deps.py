@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Set
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from fastapi import Depends, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
@@ -18,17 +19,42 @@ from api.problems import ApiProblem
 from api.services import Services
 from pointsbank.application import Command, Outcome, unknown
 from pointsbank.domain.authority import can_see
-from pointsbank.domain.common import Actor, Context, Role
+from pointsbank.domain.common import Actor, Role
 
 MAX_KEY_LENGTH = 200
+SECRET_MARK = "password"  # a field so named is a secret, in a JSON body or a page's form
 log = logging.getLogger("pointsbank.api")
 
 
+def is_secret(name: str) -> bool:
+    return SECRET_MARK in name
+
+
+def withheld(payload: dict[str, Any], personal: Set[str] = frozenset()) -> dict[str, Any]:
+    """What of a request may enter its idempotency fingerprint: never personal data, never a
+    secret. The one filter for every entry point that fingerprints a request."""
+    return {k: v for k, v in payload.items() if k not in personal and not is_secret(k)}
+
+
+def fingerprint(*parts: object) -> str:
+    canonical = json.dumps(list(parts), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class Body(BaseModel):
-    """A request body; `personal_fields` are left out of the idempotency fingerprint."""
+    """A request body; `personal_fields` (and every secret field, which joins them by itself)
+    are left out of the idempotency fingerprint."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     personal_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.personal_fields = cls.personal_fields | {n for n in cls.model_fields if is_secret(n)}
+
+    def fingerprinted(self) -> dict[str, Any]:
+        return withheld(self.model_dump(mode="json"), self.personal_fields)
 
 
 def get_services(request: Request) -> Services:
@@ -95,28 +121,23 @@ class Commander:
         self.request = request
 
     def __call__(self, body: Body | None = None) -> Command:
-        payload: dict[str, Any] = {}
-        if body is not None:
-            payload = body.model_dump(mode="json", exclude=set(body.personal_fields))
-        canonical = json.dumps(
-            [self.request.method, self.request.url.path, payload],
-            sort_keys=True,
-            ensure_ascii=False,
-        )
-        at = self.services.now()
-        settings = self.services.settings
-        ctx = Context(
-            actor=self.actor,
-            at=at,
-            today=at.astimezone(settings.zone).date(),
-            opened_on=settings.street_opened_on,
-        )
+        payload = body.fingerprinted() if body is not None else {}
         return Command(
-            ctx=ctx, key=self.key, fingerprint=hashlib.sha256(canonical.encode()).hexdigest()
+            ctx=self.services.context(self.actor),
+            key=self.key,
+            fingerprint=fingerprint(self.request.method, self.request.url.path, payload),
         )
 
     def respond(self, outcome: Outcome) -> JSONResponse:
         """The command's own result; once recorded, nothing after can turn it into an error."""
+        return JSONResponse(outcome.body, status_code=outcome.status, headers=self._settle(outcome))
+
+    def acknowledge(self, outcome: Outcome) -> Response:
+        """A 204 for a command whose recorded body is for the record only."""
+        return Response(status_code=204, headers=self._settle(outcome))
+
+    def _settle(self, outcome: Outcome) -> dict[str, str]:
+        """Wait for the read models; the headers that say it was a replay, or that they lag."""
         headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
         try:
             self.services.projected(outcome.position)
@@ -129,7 +150,7 @@ class Commander:
                 exc,
             )
             headers["Read-Models-Lagging"] = "true"
-        return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)
+        return headers
 
 
 def get_commander(

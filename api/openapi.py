@@ -1,8 +1,9 @@
 """What the OpenAPI document says about every operation, set in one place at app creation.
 
 Each operation's refusals are inferred from what it depends on: a command (it takes the
-`Idempotency-Key` envelope) can answer 400/401/403/404/409/422/503, a read behind a token 401,
-a path with ids 404, any parameter 422. All of them are RFC 9457 problem+json. Routes add only
+`Idempotency-Key` envelope) can answer 400/401/403/404/409/422/503, a read behind a token 401
+and 403 (an account whose password must be changed first), a path with ids 404, any parameter
+422. All of them are RFC 9457 problem+json. Routes add only
 what cannot be inferred (`refusals(403)` on a read that checks a role) and their 2xx model.
 """
 
@@ -22,7 +23,8 @@ COMMAND_REFUSALS = (400, 401, 403, 404, 409, 422, 503)
 WHY = {
     400: "the Idempotency-Key header is missing or malformed, or the request is unreadable",
     401: "no bearer token, or an unknown or revoked one",
-    403: "the account's role or community may not do this",
+    403: "the account's role or community may not do this, or its password must be changed "
+    "first",
     404: "no such record, or one in another community (they answer alike)",
     409: "the request conflicts with the ledger's state",
     422: "the request is invalid, or a rule of the ledger refuses it",
@@ -86,7 +88,7 @@ def _inferred(operation: dict[str, Any]) -> Iterator[int]:
     if any(p["name"] == IDEMPOTENCY_HEADER for p in parameters):
         yield from COMMAND_REFUSALS
     elif operation.get("security"):
-        yield 401
+        yield from (401, 403)
     if "path" in places:
         yield 404
     if parameters or "requestBody" in operation:

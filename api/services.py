@@ -14,7 +14,7 @@ from pointsbank.application import PointsBank
 from pointsbank.counter import Counter
 from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, TokenStore
 from pointsbank.db import Database, open_database
-from pointsbank.domain.common import DomainError
+from pointsbank.domain.common import Actor, Context, DomainError
 from pointsbank.earning import Earning
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
@@ -87,6 +87,10 @@ class Services:
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def context(self, actor: Actor, at: datetime | None = None) -> Context:
+        """Who acts, now (or `at`), as every command of every entry point records it."""
+        return self.settings.context(actor, at or self.now())
 
     def projected(self, position: int | None) -> None:
         """Read-your-writes: return once `position` is visible in the read models.
@@ -178,6 +182,7 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
             PasswordStore(db),
             SessionStore(db, session_limits(settings)),
             TokenStore(db),
+            settings.context,
         ),
         registry=registry,
         earning=Earning.over(bank),

@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from pointsbank.db import Database, Row
+from projections.cards import match_clause
 
 STATEMENT_COLUMNS = (
     "version, position, kind, rule_code, rule_version, quantity, points, balance_after, "
@@ -48,7 +49,8 @@ class Queries:
     def find_residents(
         self, community_id: UUID | None, text: str | None, limit: int = 50
     ) -> list[Row]:
-        """Find by name or phone (the counter's look-up), optionally inside one community."""
+        """Find by name, phone, ID-card tail, door number or card code (the counter's look-up),
+        optionally inside one community."""
         sql = (
             "SELECT r.resident_id, r.community_id, r.grid, r.party_member, r.without_hukou, "
             "r.household_id, r.enrolled_on, r.balance, p.name, p.phone "
@@ -60,8 +62,9 @@ class Queries:
             sql += " AND r.community_id = ?"
             params.append(str(community_id))
         if text:
-            sql += " AND (p.name LIKE ? OR p.phone LIKE ?)"
-            params += [f"%{text}%", f"%{text}%"]
+            clause, more = match_clause(text)
+            sql += f" AND {clause}"
+            params += more
         sql += " ORDER BY p.name, r.resident_id LIMIT ?"
         params.append(limit)
         return [_flags(row) for row in self.db.query(sql, params)]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the browser tests when it is missing (Playwright drives it;
-# it must not download a browser of its own on these machines).
+# Installs Debian's Chromium and a CJK font for the browser tests when missing (Playwright
+# drives it; it must not download a browser of its own on these machines).
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
+# Chinese pages need a CJK font for screenshots that show Chinese rather than boxes.
+if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/opentype/noto ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -11,5 +12,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends chromium
+apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk
 [ -x /usr/bin/chromium ] || { echo "chromium install failed" >&2; exit 1; }

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from api.services import Services
 from pointsbank.accounts import OPERATOR
 from pointsbank.application import Command, Outcome
-from pointsbank.domain.common import Actor, Context, Role
+from pointsbank.credentials import IssuedToken
+from pointsbank.domain.common import Actor, Role
 from pointsbank.domain.community import Community
 
 PASSWORD = "correct horse battery"
@@ -21,9 +22,7 @@ PASSWORD = "correct horse battery"
 def operator_command(
     services: Services, actor: Actor = OPERATOR, at: datetime | None = None
 ) -> Command:
-    at = at or services.now()
-    ctx = Context(actor, at, at.astimezone(services.settings.zone).date())
-    return Command(ctx, key=str(uuid.uuid4()), fingerprint="test")
+    return Command(services.context(actor, at), key=str(uuid.uuid4()), fingerprint="test")
 
 
 def open_account(
@@ -40,6 +39,15 @@ def open_account(
     )
     services.projector.catch_up()
     return outcome
+
+
+def issue_token(services: Services, user_id: str, label: str = "test") -> IssuedToken:
+    """A fresh API token of the account, made as the account itself makes one."""
+    account = services.accounts.find(user_id)
+    assert account is not None
+    cmd = operator_command(services, services.accounts.actor_of(account))
+    body = services.accounts.create_token(cmd, label).body
+    return IssuedToken(body["token_id"], user_id, body["token"])
 
 
 def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:

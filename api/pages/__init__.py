@@ -6,8 +6,6 @@ Chinese beside the field they concern. They are signed in by the session cookie 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import uuid
 from pathlib import Path
@@ -18,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import Authenticated, authenticate, require_csrf
-from api.deps import ServicesDep
+from api.deps import ServicesDep, fingerprint, withheld
 from api.problems import message
 from api.services import Services
 from pointsbank.application import Command, Outcome
-from pointsbank.domain.common import Context, DomainError, Role
+from pointsbank.domain.common import DomainError, Role
 
 log = logging.getLogger("pointsbank.pages")
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -42,7 +40,12 @@ HOME = {
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录")],
-    Role.STAFF: [("/ui/desk", "服务台"), ("/ui/accounts", "居民账户")],
+    Role.STAFF: [
+        ("/ui/residents", "居民"),
+        ("/ui/households", "家庭"),
+        ("/ui/desk", "服务台"),
+        ("/ui/accounts", "居民账户"),
+    ],
     Role.CLERK: [("/ui/desk", "服务台")],
     Role.AUDITOR: [("/ui/home", "登录记录")],
     Role.RESIDENT: [("/ui/home", "首页")],
@@ -105,13 +108,12 @@ def render(
 
 
 def command(services: Services, user: Authenticated, key: str, fields: dict[str, Any]) -> Command:
-    """The command envelope for a form post; passwords stay out of the fingerprint."""
-    at = services.now()
-    ctx = Context(user.actor, at, at.astimezone(services.settings.zone).date())
-    visible = {k: v for k, v in fields.items() if "password" not in k}
-    canonical = json.dumps(visible, sort_keys=True, ensure_ascii=False)
-    fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
-    return Command(ctx, key=key or str(uuid.uuid4()), fingerprint=fingerprint)
+    """The command envelope for a form post; secrets stay out of the fingerprint, as for JSON."""
+    return Command(
+        services.context(user.actor),
+        key=key or str(uuid.uuid4()),
+        fingerprint=fingerprint(withheld(fields)),
+    )
 
 
 def settle(services: Services, outcome: Outcome) -> None:
@@ -132,11 +134,12 @@ def field_errors(
 
 
 def install(app: FastAPI) -> None:
-    from api.pages import accounts, desk, session
+    from api.pages import accounts, desk, households, resident, residents, session
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
-    for module in (session, accounts, desk):
+    # `residents` before `resident`: /ui/residents/new is not a resident id.
+    for module in (session, accounts, desk, residents, resident, households):
         app.include_router(module.router)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import (
     COOKIE,
+    Authenticated,
     authenticate,
     clear_session_cookie,
     client_address,
@@ -17,7 +19,8 @@ from api.auth import (
     set_session_cookie,
 )
 from api.deps import ServicesDep
-from api.pages import HOME, PageUser, check_form, command, render, settle
+from api.pages import HOME, PageUser, check_form, command, field_errors, render, settle
+from api.services import Services
 from pointsbank.domain.common import DomainError, Role
 from pointsbank.signin import LockedOut
 
@@ -116,8 +119,7 @@ def change_password(
 
 @router.get("/tokens")
 def tokens_page(request: Request, services: ServicesDep, user: PageUser) -> HTMLResponse:
-    rows = services.accounts.tokens.of(user.actor.user_id)
-    return render(request, services, "tokens.html", user, tokens=rows, created=None)
+    return _tokens(request, services, user)
 
 
 @router.post("/tokens")
@@ -128,33 +130,45 @@ def create_token(
     label: Annotated[str, Form(min_length=1, max_length=60)],
     days: Annotated[int, Form(ge=0, le=3650)] = 0,
     csrf_token: OptionalText = "",
+    idempotency_key: OptionalText = "",
 ) -> HTMLResponse:
     check_form(request, user, csrf_token)
-    now = services.now()
-    expires = now + timedelta(days=days) if days else None
+    label = label.strip()
+    cmd = command(services, user, idempotency_key, {"label": label, "days": days})
+    expires = cmd.ctx.at + timedelta(days=days) if days else None
     try:
-        issued = services.accounts.tokens.create(user.actor.user_id, label.strip(), now, expires)
+        outcome = services.accounts.create_token(cmd, label, expires)
     except DomainError as exc:
-        rows = services.accounts.tokens.of(user.actor.user_id)
-        errors = {"label": exc.detail}
-        return render(
-            request, services, "tokens.html", user, 422, tokens=rows, errors=errors, created=None
-        )
-    rows = services.accounts.tokens.of(user.actor.user_id)
+        return _tokens(request, services, user, 422, errors=field_errors(exc, "label"))
+    secret = outcome.body.get("token")
+    # A resubmitted form replays its key: the same token, whose secret was shown the first time.
     notice = "令牌已创建：它只显示这一次，请立即复制保存。"
-    return render(
-        request, services, "tokens.html", user, tokens=rows, created=issued.token, notice=notice
-    )
+    if not secret:
+        notice = "这个令牌已经创建过：密钥只在第一次显示。"
+    return _tokens(request, services, user, created=secret, notice=notice)
 
 
-@router.post("/tokens/revoke")
+@router.post("/tokens/revoke", response_model=None)
 def revoke_token(
     request: Request,
     services: ServicesDep,
     user: PageUser,
     token_id: Annotated[str, Form(max_length=40)],
     csrf_token: OptionalText = "",
-) -> RedirectResponse:
+    idempotency_key: OptionalText = "",
+) -> Response:
     check_form(request, user, csrf_token)
-    services.accounts.tokens.revoke(user.actor.user_id, token_id, services.now())
+    cmd = command(services, user, idempotency_key, {"revoke": token_id})
+    try:
+        services.accounts.revoke_token(cmd, UUID(token_id))
+    except (ValueError, DomainError):
+        return _tokens(request, services, user, 404, error="没有这个令牌")
     return RedirectResponse("/ui/tokens", status_code=303)
+
+
+def _tokens(
+    request: Request, services: Services, user: Authenticated, status: int = 200, **context: Any
+) -> HTMLResponse:
+    rows = services.accounts.tokens.of(user.actor.user_id)
+    context.setdefault("created", None)
+    return render(request, services, "tokens.html", user, status, tokens=rows, **context)

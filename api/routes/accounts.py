@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import Field, StringConstraints
 
+from api import account_models as models
 from api.deps import (
     ActorDep,
     AnyActorDep,
@@ -19,7 +20,7 @@ from api.deps import (
     get_commander,
 )
 from api.fields import Code, Moment, Name, PersonName
-from api.problems import ApiProblem
+from api.openapi import refusals
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, NotFound, Role
 from pointsbank.domain.community import Community
@@ -33,7 +34,6 @@ Password = Annotated[
 
 
 class NewAccount(Body):
-    personal_fields: ClassVar[frozenset[str]] = frozenset({"password"})
     name: UserName
     display_name: PersonName
     role: Role
@@ -48,12 +48,10 @@ class RoleChange(Body):
 
 
 class PasswordReset(Body):
-    personal_fields: ClassVar[frozenset[str]] = frozenset({"password"})
     password: Password
 
 
 class PasswordChange(Body):
-    personal_fields: ClassVar[frozenset[str]] = frozenset({"current_password", "new_password"})
     current_password: Password
     new_password: Password
 
@@ -77,7 +75,10 @@ def get_self_commander(
     request: Request,
     services: ServicesDep,
     actor: AnyActorDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", description="as for every change: a fresh unique key"),
+    ] = None,
 ) -> Commander:
     """The command envelope for a change to one's own account, which residents make too."""
     return get_commander(request, services, actor, idempotency_key)
@@ -86,7 +87,7 @@ def get_self_commander(
 SelfCommanderDep = Annotated[Commander, Depends(get_self_commander)]
 
 
-@router.get("/accounts")
+@router.get("/accounts", response_model=models.AccountPage, responses=refusals(403))
 def list_accounts(
     services: ServicesDep,
     actor: ActorDep,
@@ -103,7 +104,7 @@ def scope_of(actor: Actor) -> str | None:
     return str(actor.community_id) if actor.role is Role.STAFF else None
 
 
-@router.post("/accounts", status_code=201)
+@router.post("/accounts", status_code=201, response_model=models.AccountState)
 def open_account(body: NewAccount, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Open an account (admin; staff open residents' accounts of their community)."""
     scope = community_scope(services, body.community)
@@ -113,7 +114,7 @@ def open_account(body: NewAccount, services: ServicesDep, cmd: CommanderDep) -> 
     return cmd.respond(outcome)
 
 
-@router.post("/accounts/{user_id}/role")
+@router.post("/accounts/{user_id}/role", response_model=models.AccountState)
 def change_role(
     user_id: UUID, body: RoleChange, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -122,19 +123,19 @@ def change_role(
     return cmd.respond(services.accounts.change_role(cmd(body), str(user_id), body.role, scope))
 
 
-@router.post("/accounts/{user_id}/disable")
+@router.post("/accounts/{user_id}/disable", response_model=models.AccountState)
 def disable(user_id: UUID, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Disable an account; its sessions and tokens stop working at once."""
     return cmd.respond(services.accounts.disable(cmd(), str(user_id)))
 
 
-@router.post("/accounts/{user_id}/enable")
+@router.post("/accounts/{user_id}/enable", response_model=models.AccountState)
 def enable(user_id: UUID, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Re-enable a disabled account."""
     return cmd.respond(services.accounts.enable(cmd(), str(user_id)))
 
 
-@router.post("/accounts/{user_id}/password-reset")
+@router.post("/accounts/{user_id}/password-reset", response_model=models.AccountState)
 def reset_password(
     user_id: UUID, body: PasswordReset, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
@@ -143,7 +144,7 @@ def reset_password(
     return cmd.respond(outcome)
 
 
-@router.post("/account/password")
+@router.post("/account/password", response_model=models.AccountState)
 def change_password(
     body: PasswordChange, services: ServicesDep, cmd: SelfCommanderDep, request: Request
 ) -> JSONResponse:
@@ -156,30 +157,32 @@ def change_password(
     return cmd.respond(outcome)
 
 
-@router.get("/account/tokens")
+@router.get("/account/tokens", response_model=list[models.TokenRow])
 def list_tokens(services: ServicesDep, actor: AnyActorDep) -> list[dict[str, Any]]:
     """One's own API tokens (never their secrets)."""
     return services.accounts.tokens.of(actor.user_id)
 
 
-@router.post("/account/tokens", status_code=201)
-def create_token(body: NewToken, services: ServicesDep, actor: AnyActorDep) -> dict[str, Any]:
-    """Create a personal API token; its secret is shown this once."""
-    now = services.now()
-    if body.expires_at is not None and (body.expires_at.tzinfo is None or body.expires_at <= now):
-        raise ApiProblem(422, "invalid-expiry")
-    issued = services.accounts.tokens.create(actor.user_id, body.label, now, body.expires_at)
-    return {"token_id": issued.token_id, "token": issued.token, "label": body.label}
+@router.post("/account/tokens", status_code=201, response_model=models.TokenIssued)
+def create_token(body: NewToken, services: ServicesDep, cmd: SelfCommanderDep) -> JSONResponse:
+    """Create a personal API token; its secret is shown once.
+
+    Only the first answer carries the secret (`token`); it is never stored, only its SHA-256.
+    A retry with the same Idempotency-Key answers the same `token_id` and `label` *without*
+    the secret and makes no second token: if the first answer was lost, revoke that token and
+    create another.
+    """
+    outcome = services.accounts.create_token(cmd(body), body.label, body.expires_at)
+    return cmd.respond(outcome)
 
 
-@router.delete("/account/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: UUID, services: ServicesDep, actor: AnyActorDep) -> None:
-    """Revoke one of one's own tokens; it is refused at once."""
-    if not services.accounts.tokens.revoke(actor.user_id, str(token_id), services.now()):
-        raise NotFound("not-found.token", token_id=str(token_id))
+@router.delete("/account/tokens/{token_id}", status_code=204, response_class=Response)
+def revoke_token(token_id: UUID, services: ServicesDep, cmd: SelfCommanderDep) -> Response:
+    """Revoke one of one's own tokens; it is refused at once (another's answers 404)."""
+    return cmd.acknowledge(services.accounts.revoke_token(cmd(), token_id))
 
 
-@router.get("/sign-ins")
+@router.get("/sign-ins", response_model=list[models.SignInEntry], responses=refusals(403))
 def sign_ins(
     services: ServicesDep,
     actor: ActorDep,

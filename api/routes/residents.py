@@ -18,6 +18,7 @@ from pointsbank.domain.terms import MAX_MINUTES
 from pointsbank.registry import PersonalData
 
 router = APIRouter(prefix="/residents", tags=["residents"])
+LOOK_UP = "part of a name, phone or door number; an ID-card tail; a resident card code"
 Quantity = Annotated[int, Whole(1, MAX_QUANTITY)]
 Minutes = Annotated[int, Whole(1, MAX_MINUTES)]
 
@@ -75,11 +76,11 @@ def enrol(body: Enrolment, services: ServicesDep, cmd: CommanderDep) -> JSONResp
 def find(
     services: ServicesDep,
     actor: ActorDep,
-    q: Annotated[SearchText | None, Query(description="part of a name or phone")] = None,
+    q: Annotated[SearchText | None, Query(description=LOOK_UP)] = None,
     community_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
-    """Find residents by name or phone."""
+    """Find residents by name, phone, ID-card tail, door number or card code."""
     if actor.role in (Role.STAFF, Role.CLERK):
         community_id = actor.community_id
     return services.queries.find_residents(community_id, q, limit)

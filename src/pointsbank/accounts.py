@@ -7,8 +7,9 @@ the secrets it touches are written in the same loop's `before_save` step, never 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pointsbank.application import Command, Decision, Outcome, PointsBank
 from pointsbank.credentials import IssuedToken, PasswordStore, SessionStore, TokenStore
@@ -21,16 +22,23 @@ from pointsbank.passwords import check_policy, verify_password
 
 # The operator at the machine (CLI, demo, tests' fixtures) acts as the street's administrator.
 OPERATOR = Actor("operator", Role.ADMIN)
+Contexts = Callable[[Actor, datetime], Context]
 
 
 class Accounts:
     def __init__(
-        self, bank: PointsBank, passwords: PasswordStore, sessions: SessionStore, tokens: TokenStore
+        self,
+        bank: PointsBank,
+        passwords: PasswordStore,
+        sessions: SessionStore,
+        tokens: TokenStore,
+        context: Contexts,
     ) -> None:
         self.bank = bank
         self.passwords = passwords
         self.sessions = sessions
         self.tokens = tokens
+        self.context = context
 
     def find(self, user_id: str) -> Account | None:
         try:
@@ -144,6 +152,44 @@ class Accounts:
 
         return self.bank.execute(cmd, decide, keep)
 
+    def create_token(
+        self, cmd: Command, label: str, expires_at: datetime | None = None
+    ) -> Outcome:
+        """Give the acting account a personal API token. The first answer alone carries the
+        secret (`token`): it is added after recording, so a replay of the key answers the same
+        token id and label without it, and no event or idempotency record ever holds it."""
+        user_id = cmd.ctx.actor.user_id
+        token_id = Account.token_id_for(user_id, cmd.key)
+        secret = self.tokens.new_secret()
+
+        def decide() -> Decision:
+            own = self._own(user_id)
+            own.issue_token(token_id, label, expires_at, cmd.ctx)
+            expiry = expires_at.isoformat() if expires_at else None
+            return [own], 201, {"token_id": str(token_id), "label": label, "expires_at": expiry}
+
+        def keep() -> None:
+            self.tokens.keep(str(token_id), user_id, secret, label, cmd.ctx.at, expires_at)
+
+        outcome = self.bank.execute(cmd, decide, keep)
+        if outcome.replayed:
+            return outcome
+        return replace(outcome, body={**outcome.body, "token": secret})
+
+    def revoke_token(self, cmd: Command, token_id: UUID) -> Outcome:
+        """Revoke one of the acting account's live tokens; any other id is unknown (404)."""
+        user_id = cmd.ctx.actor.user_id
+
+        def decide() -> Decision:
+            own = self._own(user_id)
+            own.revoke_token(token_id, cmd.ctx)
+            return [own], 204, {"token_id": str(token_id), "revoked": True}
+
+        def keep() -> None:
+            self.tokens.revoke(user_id, str(token_id), cmd.ctx.at)
+
+        return self.bank.execute(cmd, decide, keep)
+
     # -- for the operator: the CLI, the demo and tests ----------------------------------------
 
     def issue(
@@ -155,12 +201,16 @@ class Accounts:
         resident_id: UUID | None = None,
     ) -> IssuedToken:
         """Open the account `name` if it is new, and give it a fresh API token."""
-        if self.bank.find(Account, Account.id_for(name)) is None:
-            ctx = Context(OPERATOR, at, at.date())
-            cmd = Command(ctx, key=f"account:{Account.normalise(name)}", fingerprint=name)
+        account = self.bank.find(Account, Account.id_for(name))
+        if account is None:
+            key = f"account:{Account.normalise(name)}"
+            cmd = Command(self.context(OPERATOR, at), key=key, fingerprint=name)
             scope = [community_id] if community_id else []
             self.open(cmd, name, name, role, scope, resident_id, None)
-        return self.tokens.create(str(Account.id_for(name)), "cli", at)
+            account = self.bank.get(Account, Account.id_for(name), "account")
+        ctx = self.context(self.actor_of(account), at)
+        outcome = self.create_token(Command(ctx, key=f"cli:{uuid4()}", fingerprint="cli"), "cli")
+        return IssuedToken(outcome.body["token_id"], str(account.id), outcome.body["token"])
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -184,6 +234,12 @@ class Accounts:
             self.tokens.revoke_all(user_id, cmd.ctx.at)
 
         return revoke
+
+    def _own(self, user_id: str) -> Account:
+        account = self.find(user_id)
+        if account is None:
+            raise NotFound("not-found.account", account_id=user_id)
+        return account
 
     def _managed(self, actor: Actor, user_id: str) -> Account:
         """The account, if `actor` may manage it; to staff others' accounts do not exist."""

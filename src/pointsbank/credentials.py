@@ -11,10 +11,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import uuid4
 
 from pointsbank.db import Database, Row
-from pointsbank.domain.common import DomainError
 from pointsbank.passwords import hash_password
 
 TOKEN_PREFIX = "pb_"
@@ -117,30 +115,42 @@ class IssuedToken:
 
 
 class TokenStore:
-    """Personal API tokens: shown once, stored hashed, with a label and an optional expiry."""
+    """Personal API tokens: shown once, stored hashed, with a label and an optional expiry.
+
+    The token's facts (id, label, expiry, revocation) are Account events; this table keeps
+    only what authenticating needs, written by the same commands."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create(
-        self, user_id: str, label: str, at: datetime, expires_at: datetime | None = None
-    ) -> IssuedToken:
-        if not (0 < len(label) <= 60 and label.isprintable()):
-            raise DomainError("invalid-command.token-label", field="label")
-        issued = IssuedToken(str(uuid4()), user_id, TOKEN_PREFIX + secrets.token_urlsafe(32))
+    @staticmethod
+    def new_secret() -> str:
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+    def keep(
+        self,
+        token_id: str,
+        user_id: str,
+        secret: str,
+        label: str,
+        at: datetime,
+        expires_at: datetime | None = None,
+    ) -> None:
+        """Store the token's hash; written again when its command is decided again (a version
+        conflict, or a retry after a crash), so the secret last handed out is the live one."""
         self.db.execute(
             "INSERT INTO api_tokens (token_id, token_hash, user_id, label, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (token_id) DO UPDATE SET "
+            "token_hash = excluded.token_hash, created_at = excluded.created_at",
             (
-                issued.token_id,
-                digest(issued.token),
+                token_id,
+                digest(secret),
                 user_id,
                 label,
                 at.isoformat(),
                 expires_at.isoformat() if expires_at else None,
             ),
         )
-        return issued
 
     def owner(self, token: str, at: datetime) -> str | None:
         row = self.db.query_one(

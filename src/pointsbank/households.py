@@ -7,7 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pointsbank.commands import Command, CommandLoop, Decision, Outcome
 from pointsbank.domain.authority import require_community, require_not_own_household, require_role
-from pointsbank.domain.common import Role
+from pointsbank.domain.common import DomainError, Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.household import Household
 from pointsbank.domain.idempotency import KeyReused
@@ -121,3 +121,30 @@ class HouseholdCommands(CommandLoop):
         own = self.actor_resident(actor)
         require_not_own_household(actor, resident.id, household.id, own, effective_on)
         require_years_open_from(self, household.community_id, effective_on, cmd.ctx.today)
+
+    def move_household(
+        self, cmd: Command, resident_id: UUID, to_household_id: UUID, moved_on: date
+    ) -> Outcome:
+        """Leave the present household and join another on the same day, in one save."""
+        require_role(cmd.ctx.actor, Role.STAFF)
+
+        def decide() -> Decision:
+            resident = self.load(cmd.ctx.actor, Resident, resident_id, "resident")
+            if resident.household_id is None:
+                raise DomainError("invalid-command.move-without-household", field="resident")
+            if resident.household_id == to_household_id:
+                raise DomainError("invalid-command.move-to-same-household", field="household")
+            leaving = self.load(cmd.ctx.actor, Household, resident.household_id, "household")
+            joining = self.load(cmd.ctx.actor, Household, to_household_id, "household")
+            for household in (leaving, joining):
+                self.require_membership_change(cmd, resident, household, moved_on)
+            resident.leave_household(leaving.id, moved_on, cmd.ctx)
+            resident.join_household(joining, moved_on, cmd.ctx)
+            body = {
+                "resident_id": str(resident_id),
+                "from_household_id": str(leaving.id),
+                "household_id": str(to_household_id),
+            }
+            return [resident], 200, body
+
+        return self.execute(cmd, decide)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pointsbank.domain.common import Actor, Context
 
 
 class Settings(BaseSettings):
@@ -56,3 +58,8 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def context(self, actor: Actor, at: datetime) -> Context:
+        """The one way a command's context is made: the street's today in its time zone, and
+        the street's first day, so that no entry point can forget either."""
+        return Context(actor, at, at.astimezone(self.zone).date(), self.street_opened_on)

@@ -165,9 +165,7 @@ def test_tokens_are_shown_once_listed_without_secret_and_refused_once_revoked(
     client: TestClient, street: Street
 ) -> None:
     csrf = sign_in(client, "desk.a")
-    created = client.post(
-        "/account/tokens", json={"label": "扫码枪"}, headers={"X-CSRF-Token": csrf}
-    )
+    created = post(client, "/account/tokens", {"label": "扫码枪"}, **{"X-CSRF-Token": csrf})
     assert created.status_code == 201
     token = created.json()["token"]
     bearer = {"Authorization": f"Bearer {token}"}
@@ -175,7 +173,8 @@ def test_tokens_are_shown_once_listed_without_secret_and_refused_once_revoked(
     listed = client.get("/account/tokens").json()
     assert [t["label"] for t in listed] == ["扫码枪"] and token not in str(listed)
     revoke = client.delete(
-        f"/account/tokens/{created.json()['token_id']}", headers={"X-CSRF-Token": csrf}
+        f"/account/tokens/{created.json()['token_id']}",
+        headers={"X-CSRF-Token": csrf, "Idempotency-Key": str(uuid.uuid4())},
     )
     assert revoke.status_code == 204
     assert client.get("/communities", headers=bearer).status_code == 401
@@ -261,9 +260,7 @@ def test_control_characters_never_reach_the_store(
     login = client.post("/ui/login", data={"username": "de\x00sk.a", "password": "x"})
     assert login.status_code == 401
     csrf = sign_in(client, "desk.a")
-    token = client.post(
-        "/account/tokens", json={"label": "扫\x00码"}, headers={"X-CSRF-Token": csrf}
-    )
+    token = post(client, "/account/tokens", {"label": "扫\x00码"}, **{"X-CSRF-Token": csrf})
     assert token.status_code == 422
 
 

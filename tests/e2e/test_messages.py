@@ -33,9 +33,10 @@ def ask(street: Street, request: dict[str, Any], language: str | None) -> Respon
         headers["Idempotency-Key"] = key or str(uuid.uuid4())
     if language is not None:
         headers["Accept-Language"] = language
-    return street.client.request(
+    response: Response = street.client.request(
         request["method"], request["path"], json=request.get("body"), headers=headers
     )
+    return response
 
 
 def insufficient_points(street: Street) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pointsbank.domain.common import Conflict, DomainError, NotFound, Role
 from pointsbank.domain.community import Community
 from pointsbank.passwords import WeakPassword
 from pointsbank.signin import LockedOut, SignInFailed
-from tests.accounts_helpers import PASSWORD, open_account, operator_command
+from tests.accounts_helpers import PASSWORD, issue_token, open_account, operator_command
 from tests.conftest import event_count
 from tests.integration.test_ledger import ADMIN, command, enrol, setup_street
 from tests.refusals import raises_refusal
@@ -116,7 +116,7 @@ def test_disabling_ends_sessions_and_tokens_at_once(services: Services) -> None:
     user_id = open_account(services, "clerk.a", Role.CLERK, "a").body["user_id"]
     now = services.now()
     session = services.sign_in.sign_in("clerk.a", PASSWORD, "x", now)
-    token = services.accounts.tokens.create(user_id, "scanner", now).token
+    token = issue_token(services, user_id, "scanner").token
     assert services.accounts.authenticate(token) is not None
     services.accounts.disable(operator_command(services), user_id)
     assert services.accounts.sessions.resume(session.session_id, now) is None

@@ -11,7 +11,7 @@ import pytest
 
 from api.services import Services
 from pointsbank.domain.common import Role
-from tests.accounts_helpers import PASSWORD, open_account
+from tests.accounts_helpers import PASSWORD, issue_token, open_account
 from tests.integration.test_counter_processes import start_server, wait_until_up
 from tests.integration.test_ledger import setup_street
 
@@ -42,16 +42,17 @@ def test_revocation_and_disabling_reach_every_process_at_once(
 ) -> None:
     setup_street(services)
     user_id = open_account(services, "clerk.a", Role.CLERK, "a").body["user_id"]
-    admin = services.accounts.tokens.create(
-        open_account(services, "boss", Role.ADMIN).body["user_id"], "ops", services.now()
-    ).token
-    one, two = (services.accounts.tokens.create(user_id, f"t{i}", services.now()) for i in (1, 2))
+    admin = issue_token(services, open_account(services, "boss", Role.ADMIN).body["user_id"]).token
+    one, two = (issue_token(services, user_id, f"t{i}") for i in (1, 2))
     a, b = servers
     assert [httpx.get(f"{s}/me", headers=bearer(one.token)).status_code for s in servers] == [
         200,
         200,
     ]
-    revoked = httpx.delete(f"{a}/account/tokens/{one.token_id}", headers=bearer(two.token))
+    revoked = httpx.delete(
+        f"{a}/account/tokens/{one.token_id}",
+        headers={**bearer(two.token), "Idempotency-Key": "revoke-one"},
+    )
     assert revoked.status_code == 204
     assert httpx.get(f"{b}/me", headers=bearer(one.token)).status_code == 401
 

@@ -8,6 +8,7 @@ enter an event: they live in tables of their own.
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -17,13 +18,16 @@ from pointsbank.domain.common import (
     DomainError,
     LedgerCreated,
     LedgerEvent,
+    NotFound,
     Role,
     require,
 )
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/account")
+TOKEN_NAMESPACE = uuid5(NAMESPACE_URL, "https://pointsbank.example/api-token")
 MAX_NAME = 64
 MAX_DISPLAY_NAME = 64
+MAX_TOKEN_LABEL = 60
 COMMUNITY_ROLES = frozenset({Role.STAFF, Role.CLERK, Role.RESIDENT})
 
 
@@ -46,6 +50,7 @@ class Account(Aggregate):
     class Disabled(LedgerEvent):
         def apply(self, aggregate: Account) -> None:
             aggregate.disabled = True
+            aggregate.api_tokens = dict.fromkeys(aggregate.api_tokens, False)
 
     class Enabled(LedgerEvent):
         def apply(self, aggregate: Account) -> None:
@@ -60,6 +65,22 @@ class Account(Aggregate):
     class PasswordChanged(LedgerEvent):
         def apply(self, aggregate: Account) -> None:
             aggregate.must_change_password = False
+
+    class ApiTokenIssued(LedgerEvent):
+        """A personal API token was made; its secret (and the secret's hash) is kept elsewhere."""
+
+        token_id: UUID
+        label: str
+        expires_at: datetime | None
+
+        def apply(self, aggregate: Account) -> None:
+            aggregate.api_tokens[str(self.token_id)] = True
+
+    class ApiTokenRevoked(LedgerEvent):
+        token_id: UUID
+
+        def apply(self, aggregate: Account) -> None:
+            aggregate.api_tokens[str(self.token_id)] = False
 
     def __init__(
         self,
@@ -76,6 +97,7 @@ class Account(Aggregate):
         self.resident_id = resident_id
         self.disabled = False
         self.must_change_password = False
+        self.api_tokens: dict[str, bool] = {}  # token id -> still live
 
     @staticmethod
     def normalise(name: str) -> str:
@@ -85,6 +107,12 @@ class Account(Aggregate):
     @classmethod
     def id_for(cls, name: str) -> UUID:
         return uuid5(NAMESPACE, cls.normalise(name))
+
+    @staticmethod
+    def token_id_for(user_id: str, key: str) -> UUID:
+        """A token's id follows from who asked and under which idempotency key, so a retried
+        request names the same token and can never make a second one."""
+        return uuid5(TOKEN_NAMESPACE, f"{user_id}\x00{key}")
 
     @classmethod
     def open(
@@ -168,6 +196,36 @@ class Account(Aggregate):
             DomainError("invalid-command.password-not-yours"),
         )
         self.trigger_event(self.PasswordChanged, **ctx.meta(ctx.today, "password changed"))
+
+
+    def issue_token(
+        self, token_id: UUID, label: str, expires_at: datetime | None, ctx: Context
+    ) -> None:
+        require(
+            0 < len(label) <= MAX_TOKEN_LABEL and label.isprintable(),
+            DomainError("invalid-command.token-label", {"max": MAX_TOKEN_LABEL}, field="label"),
+        )
+        require(
+            expires_at is None or (expires_at.tzinfo is not None and expires_at > ctx.at),
+            DomainError("invalid-command.token-expiry", field="expires_at"),
+        )
+        self.trigger_event(
+            self.ApiTokenIssued,
+            token_id=token_id,
+            label=label,
+            expires_at=expires_at,
+            **ctx.meta(ctx.today, "API token issued"),
+        )
+
+    def revoke_token(self, token_id: UUID, ctx: Context) -> None:
+        """Revoke a live token of this account; any other id answers as unknown."""
+        require(
+            self.api_tokens.get(str(token_id), False),
+            NotFound("not-found.token", token_id=str(token_id)),
+        )
+        self.trigger_event(
+            self.ApiTokenRevoked, token_id=token_id, **ctx.meta(ctx.today, "API token revoked")
+        )
 
 
 def _check_name(name: str) -> None:

@@ -134,8 +134,16 @@ TEXTS = {
         "Unknown role. Choose a role from the list.",
     ),
     "invalid-command.token-label": Text(
-        "令牌用途须为 1 到 60 个可见字符。请填写这个令牌的用途。",
-        "A token's label must be 1 to 60 visible characters. Say what the token is for.",
+        "令牌用途须为 1 到 {max} 个可见字符。请填写这个令牌的用途。",
+        "A token's label must be 1 to {max} visible characters. Say what the token is for.",
+    ),
+    "invalid-command.token-expiry": Text(
+        "过期时间须为将来的时间并带时区，例如 2027-01-01T00:00:00+08:00。请修改过期时间。",
+        "expires_at must be a future time with a zone, like 2027-01-01T00:00:00+08:00.",
+    ),
+    "forbidden.page-role": Text(
+        "您的角色不能使用这个页面。请从导航中选择您可以使用的页面。",
+        "Your role may not use this page. Choose a page from the navigation.",
     ),
     "invalid-command.user-name": Text(
         "用户名须为 1 到 {max} 个字母、数字或 . _ - @。请修改用户名。",

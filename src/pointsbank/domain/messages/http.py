@@ -30,10 +30,6 @@ TEXTS = {
         "请只填写位置或时间中的一个，不要同时填写。",
         "Give either position or at, not both.",
     ),
-    "invalid-expiry": Text(
-        "到期时间须为将来的时间并带时区，例如 2027-01-01T00:00:00+08:00。",
-        "expires_at must be a future time with a zone, like 2027-01-01T00:00:00+08:00.",
-    ),
     "not-found.position": Text(
         "链上没有第 {position} 条事件。请核对位置。",
         "There is no chained event at position {position}. Check the position.",

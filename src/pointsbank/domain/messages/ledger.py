@@ -5,6 +5,14 @@ from __future__ import annotations
 from pointsbank.domain.messages import Text
 
 TEXTS = {
+    "invalid-command.move-without-household": Text(
+        "该居民目前不属于任何家庭。请直接把他加入家庭。",
+        "The resident belongs to no household now. Add them to a household instead.",
+    ),
+    "invalid-command.move-to-same-household": Text(
+        "该居民已经是这个家庭的成员，无需迁移。",
+        "The resident is already a member of this household; nothing to move.",
+    ),
     "busy": Text(
         "系统正忙于处理同时提交的其他变更。请稍后重试（可使用同一个 Idempotency-Key）。",
         "The ledger is busy with concurrent changes. Please retry (with the same Idempotency-Key).",
