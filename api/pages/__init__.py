@@ -17,7 +17,6 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import Authenticated, authenticate, require_csrf
 from api.deps import ServicesDep, fingerprint, withheld
-from api.problems import message
 from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError, Role
@@ -124,13 +123,9 @@ def settle(services: Services, outcome: Outcome) -> None:
         log.warning("page change recorded at event %s, read models lag: %s", outcome.position, exc)
 
 
-def field_errors(
-    exc: DomainError, default: str, request: Request | None = None
-) -> dict[str, str]:
-    """A domain error as a message beside the field it names (or beside `default`), in the
-    browser's language when the request is given (zh-CN otherwise)."""
-    text = exc.detail if request is None else message(request, exc)
-    return {str(exc.extra.get("field", default)): text}
+def field_errors(exc: DomainError, default: str) -> dict[str, str]:
+    """A domain error as a message beside the field it names (or beside `default`)."""
+    return {str(exc.extra.get("field", default)): exc.detail}
 
 
 def install(app: FastAPI) -> None:

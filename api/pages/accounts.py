@@ -103,8 +103,7 @@ def open_account(
         )
         settle(services, outcome)
     except DomainError as exc:
-        errors = field_errors(exc, "name", request)
-        return _page(request, services, user, 422, errors=errors, form=form)
+        return _page(request, services, user, 422, errors=field_errors(exc, "name"), form=form)
     return _page(request, services, user, notice=f"已开设账户 {name}")
 
 
