@@ -39,8 +39,8 @@ def scope(user: Authenticated, *roles: Role) -> UUID | None:
 
 
 def refused(exc: InputRefused) -> str:
-    """The Chinese half of an input-policy message."""
-    return str(exc).split(" / ")[0]
+    """An input-policy message in Chinese (pages have no English yet)."""
+    return exc.text("zh")
 
 
 def today(services: Services) -> date:
