@@ -9,33 +9,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from pointsbank.db import Cursor
+from pointsbank.db import Cursor, insert_rows
 from pointsbank.domain.idempotency import IdempotencyRecord
-from projections.projector import Projection
+from projections.projector import Events, Projection
+
+COLUMNS = (
+    "position", "actor_id", "actor_role", "recorded_at", "occurred_on", "event",
+    "originator_id", "originator_version", "reason",
+)  # fmt: skip
 
 
 class ActorActivity(Projection):
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
-        actor_id = getattr(event, "actor_id", None)
-        if actor_id is None or isinstance(event, IdempotencyRecord.Recorded):
-            return
-        occurred_on = getattr(event, "occurred_on", None)
-        cur.execute(
-            "INSERT INTO actor_activity (position, actor_id, actor_role, recorded_at, "
-            "occurred_on, event, originator_id, originator_version, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                position,
-                actor_id,
-                str(getattr(event, "actor_role", "")),
-                event.timestamp.isoformat(),
-                occurred_on.isoformat() if occurred_on is not None else None,
-                type(event).__qualname__,
-                str(event.originator_id),
-                event.originator_version,
-                getattr(event, "reason", None),
-            ),
-        )
+        self.apply_run(cur, [(position, event)])
+
+    def applies_in_runs(self, event_type: type) -> bool:
+        return True
+
+    def apply_run(self, cur: Cursor, events: Events) -> None:
+        insert_rows(cur, "actor_activity", COLUMNS, [
+            _row(position, event) for position, event in events
+            if getattr(event, "actor_id", None) is not None
+            and not isinstance(event, IdempotencyRecord.Recorded)
+        ])  # fmt: skip
+
+
+def _row(position: int, event: Any) -> tuple[Any, ...]:
+    occurred_on = getattr(event, "occurred_on", None)
+    return (
+        position,
+        event.actor_id,
+        str(getattr(event, "actor_role", "")),
+        event.timestamp.isoformat(),
+        occurred_on.isoformat() if occurred_on is not None else None,
+        type(event).__qualname__,
+        str(event.originator_id),
+        event.originator_version,
+        getattr(event, "reason", None),
+    )
 
 
 activity = ActorActivity("actor_activity", tables=("actor_activity",))

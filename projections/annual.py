@@ -20,11 +20,11 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from pointsbank.db import Cursor
+from pointsbank.db import Cursor, select_in
 from pointsbank.domain.common import LedgerEvent
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.year import CommunityYear
-from projections.projector import Projection
+from projections.projector import Events, Projection
 
 ANNUAL_KINDS = ("award", "deduction", "correction")
 KINDS_SQL = "('award', 'deduction', 'correction')"
@@ -42,6 +42,30 @@ ENTRY_JOINS = (
 )
 ENTRY_SQL = (
     ENTRY_COLUMNS + "FROM statement_entries e " + ENTRY_JOINS + f"WHERE e.kind IN {KINDS_SQL}"
+)
+
+RESIDENT_YEAR_SQL = (
+    "INSERT INTO annual_residents (resident_id, year, community_id, grid, party_member, "
+    "without_hukou, points) SELECT resident_id, ?, community_id, grid, party_member, "
+    "without_hukou, ? FROM residents WHERE resident_id = ? "
+    "ON CONFLICT (resident_id, year) DO UPDATE SET points = annual_residents.points + "
+    "excluded.points"
+)
+RESIDENT_CATEGORY_SQL = (
+    "INSERT INTO annual_resident_categories (resident_id, year, category, points) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (resident_id, year, category) DO UPDATE SET "
+    "points = annual_resident_categories.points + excluded.points"
+)
+CONTRIBUTION_SQL = (
+    "INSERT INTO annual_contributions (household_id, year, resident_id, category, points) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (household_id, year, resident_id, category) "
+    "DO UPDATE SET points = annual_contributions.points + excluded.points"
+)
+HOUSEHOLD_YEAR_SQL = (
+    "INSERT INTO annual_households (household_id, year, community_id, points) "
+    "SELECT household_id, ?, community_id, ? FROM households WHERE household_id = ? "
+    "ON CONFLICT (household_id, year) DO UPDATE SET points = annual_households.points + "
+    "excluded.points"
 )
 
 annual = Projection(
@@ -75,23 +99,61 @@ def _points(cur: Cursor, e: LedgerEvent, position: int) -> None:
     entry = cur.fetchone()
     resident_id, year = entry["resident_id"], int(entry["occurred_on"][:4])
     points, category = int(entry["points"]), entry["category"]
-    cur.execute(
-        "INSERT INTO annual_residents (resident_id, year, community_id, grid, party_member, "
-        "without_hukou, points) SELECT resident_id, ?, community_id, grid, party_member, "
-        "without_hukou, ? FROM residents WHERE resident_id = ? "
-        "ON CONFLICT (resident_id, year) DO UPDATE SET points = annual_residents.points + "
-        "excluded.points",
-        (year, points, resident_id),
-    )
-    cur.execute(
-        "INSERT INTO annual_resident_categories (resident_id, year, category, points) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT (resident_id, year, category) DO UPDATE SET "
-        "points = annual_resident_categories.points + excluded.points",
-        (resident_id, year, category, points),
-    )
+    cur.execute(RESIDENT_YEAR_SQL, (year, points, resident_id))
+    cur.execute(RESIDENT_CATEGORY_SQL, (resident_id, year, category, points))
     household_id = _household_on(cur, resident_id, entry["occurred_on"])
     if household_id is not None:
         _contribute(cur, household_id, year, resident_id, category, points)
+
+
+@annual.on_run(Resident.PointsAwarded, Resident.PointsDeducted)
+def _points_run(cur: Cursor, events: Events) -> None:
+    """The same sums as one at a time, folded in memory first: a run holds no rule or
+    membership change (those events are applied on their own), so both are read once."""
+    cur.execute("SELECT code, category FROM rules")
+    categories = {row["code"]: row["category"] for row in cur.fetchall()}
+    ids = list({str(e.originator_id) for _, e in events})
+    memberships: dict[str, list[Any]] = defaultdict(list)
+    sql = "SELECT resident_id, household_id, joined_on, left_on FROM household_members WHERE"
+    for row in select_in(cur, sql + " resident_id IN", ids):
+        memberships[row["resident_id"]].append(row)
+    residents: dict[tuple[str, int], int] = defaultdict(int)
+    by_category: dict[tuple[str, int, str], int] = defaultdict(int)
+    contributions: dict[tuple[str, int, str, str], int] = defaultdict(int)
+    for _, e in events:
+        resident_id, day = str(e.originator_id), e.occurred_on.isoformat()
+        points = -e.points if isinstance(e, Resident.PointsDeducted) else e.points
+        year, category = e.occurred_on.year, categories.get(e.rule_code, "other")
+        residents[(resident_id, year)] += points
+        by_category[(resident_id, year, category)] += points
+        household_id = _member_of(memberships[resident_id], day)
+        if household_id is not None:
+            contributions[(household_id, year, resident_id, category)] += points
+    _write_sums(cur, residents, by_category, contributions)
+
+
+def _member_of(memberships: list[Any], day: str) -> str | None:
+    """As `_household_on`: the latest membership that covers `day`."""
+    covering = [
+        m for m in memberships
+        if m["joined_on"] <= day and (m["left_on"] is None or m["left_on"] > day)
+    ]  # fmt: skip
+    return str(max(covering, key=lambda m: m["joined_on"])["household_id"]) if covering else None
+
+
+def _write_sums(
+    cur: Cursor,
+    residents: dict[tuple[str, int], int],
+    by_category: dict[tuple[str, int, str], int],
+    contributions: dict[tuple[str, int, str, str], int],
+) -> None:
+    cur.executemany(RESIDENT_YEAR_SQL, [(y, p, r) for (r, y), p in residents.items()])
+    cur.executemany(RESIDENT_CATEGORY_SQL, [(*k, p) for k, p in by_category.items()])
+    cur.executemany(CONTRIBUTION_SQL, [(*k, p) for k, p in contributions.items()])
+    households: dict[tuple[str, int], int] = defaultdict(int)
+    for (household_id, year, _, _), points in contributions.items():
+        households[(household_id, year)] += points
+    cur.executemany(HOUSEHOLD_YEAR_SQL, [(y, p, h) for (h, y), p in households.items()])
 
 
 @annual.on(Resident.JoinedHousehold, Resident.LeftHousehold)
@@ -157,19 +219,8 @@ def _household_on(cur: Cursor, resident_id: str, day: str) -> str | None:
 def _contribute(
     cur: Cursor, household_id: str, year: int, resident_id: str, category: str, points: int
 ) -> None:
-    cur.execute(
-        "INSERT INTO annual_contributions (household_id, year, resident_id, category, points) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (household_id, year, resident_id, category) "
-        "DO UPDATE SET points = annual_contributions.points + excluded.points",
-        (household_id, year, resident_id, category, points),
-    )
-    cur.execute(
-        "INSERT INTO annual_households (household_id, year, community_id, points) "
-        "SELECT household_id, ?, community_id, ? FROM households WHERE household_id = ? "
-        "ON CONFLICT (household_id, year) DO UPDATE SET points = annual_households.points + "
-        "excluded.points",
-        (year, points, household_id),
-    )
+    cur.execute(CONTRIBUTION_SQL, (household_id, year, resident_id, category, points))
+    cur.execute(HOUSEHOLD_YEAR_SQL, (year, points, household_id))
 
 
 @annual.on(CommunityYear.Closed)

@@ -13,6 +13,7 @@ GOODS_COLUMNS = (
 )
 RECEIPT_COLUMNS = (
     "r.receipt_id, r.number, r.community_id, r.resident_id, r.clerk_id, a.name AS clerk, "
+    "a.display_name AS clerk_name, "
     "r.issued_at, r.issued_on, r.points, r.balance_after, r.cancelled_on, r.cancelled_at, "
     "r.cancelled_by, r.cancel_reason"
 )
@@ -89,6 +90,34 @@ class CounterQueries:
                 sql += f" AND {column} = ?"
                 params.append(str(value))
         return self.db.query(sql + " ORDER BY r.issued_at DESC LIMIT 500", params)
+
+    def receipts_page(
+        self, community_id: UUID, day: date | None, text: str, page: int, size: int = 20
+    ) -> tuple[list[Row], int]:
+        """A page of the community's receipts, newest first, by day and by number or name."""
+        where = " WHERE r.community_id = ?"
+        params: list[Any] = [str(community_id)]
+        if day is not None:
+            where += " AND r.issued_on = ?"
+            params.append(day.isoformat())
+        if text:
+            where += " AND (r.number LIKE ? OR p.name LIKE ?)"
+            params += [f"%{text}%", f"%{text}%"]
+        joined = (
+            f"SELECT {RECEIPT_COLUMNS}, p.name AS resident_name FROM receipts r "
+            "LEFT JOIN accounts a ON a.user_id = r.clerk_id "
+            "LEFT JOIN personal_data p ON p.resident_id = r.resident_id"
+        )
+        count = self.db.query_one(
+            "SELECT COUNT(*) AS n FROM receipts r "
+            f"LEFT JOIN personal_data p ON p.resident_id = r.resident_id{where}",
+            params,
+        )
+        rows = self.db.query(
+            joined + where + " ORDER BY r.issued_at DESC, r.number LIMIT ? OFFSET ?",
+            [*params, size, (page - 1) * size],
+        )
+        return rows, int(count["n"]) if count else 0
 
     def counters_on(self, community_id: UUID, day: date) -> list[str]:
         rows = self.db.query(

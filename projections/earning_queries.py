@@ -34,9 +34,11 @@ class EarningQueries:
         sql = (
             "SELECT p.resident_id, p.request_version, p.kind, p.rule_code, p.rule_version, "
             "p.quantity, p.points, p.occurred_on, p.requested_by, p.requested_at, p.reason, "
-            "r.community_id, d.name "
+            "r.community_id, d.name, a.display_name AS maker, u.name AS rule_name "
             "FROM pending_approvals p JOIN residents r ON r.resident_id = p.resident_id "
-            "LEFT JOIN personal_data d ON d.resident_id = p.resident_id"
+            "LEFT JOIN personal_data d ON d.resident_id = p.resident_id "
+            "LEFT JOIN accounts a ON a.user_id = p.requested_by "
+            "LEFT JOIN rules u ON u.code = p.rule_code"
         )
         if community_id is None:
             return self.db.query(sql + " ORDER BY p.requested_at, p.resident_id")
@@ -44,6 +46,20 @@ class EarningQueries:
             sql + " WHERE r.community_id = ? ORDER BY p.requested_at, p.resident_id",
             (str(community_id),),
         )
+
+    def catalogue(self, search: str = "", deductions: bool | None = None) -> list[Row]:
+        """Active rules whose code or name contains `search`, with how each counts (mode)."""
+        sql = (
+            "SELECT r.code, r.name, r.category, r.points, t.mode, t.approval_above, "
+            "t.cap_day, t.cap_month, t.cap_year FROM rules r "
+            "LEFT JOIN rule_terms t ON t.code = r.code "
+            "WHERE r.active = 1 AND (r.code LIKE ? OR r.name LIKE ?)"
+        )
+        params: list[object] = [f"%{search.upper()}%", f"%{search}%"]
+        if deductions is not None:
+            sql += " AND r.category " + ("= ?" if deductions else "<> ?")
+            params.append("deduction")
+        return self.db.query(sql + " ORDER BY r.code", params)
 
     def activities(self, community_id: UUID | None) -> list[Row]:
         sql = (
@@ -71,8 +87,10 @@ class EarningQueries:
         row["closed"] = bool(row["closed"])
         row["attendees"] = self.db.query(
             "SELECT a.resident_id, d.name, a.signed_up, a.attended, a.minutes, a.awarded_version, "
-            "a.refused FROM activity_attendees a "
+            "a.refused, e.points FROM activity_attendees a "
             "LEFT JOIN personal_data d ON d.resident_id = a.resident_id "
+            "LEFT JOIN statement_entries e ON e.resident_id = a.resident_id "
+            "AND e.version = a.awarded_version "
             "WHERE a.activity_id = ? ORDER BY d.name, a.resident_id",
             (str(activity_id),),
         )

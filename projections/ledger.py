@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from pointsbank.db import Cursor
+from collections.abc import Callable
+from typing import Any
+
+from pointsbank.db import Cursor, insert_rows, select_in
 from pointsbank.domain.common import LedgerEvent
 from pointsbank.domain.community import Community
 from pointsbank.domain.household import Household
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Rule
-from projections.projector import Projection
+from projections.projector import Events, Projection
 
 ledger = Projection(
     "ledger",
@@ -75,21 +78,27 @@ def _household(cur: Cursor, e: Household.Created, position: int) -> None:
     )
 
 
+RESIDENT_COLUMNS = (
+    "resident_id", "community_id", "grid", "party_member", "without_hukou", "household_id",
+    "enrolled_on", "balance", "version",
+)  # fmt: skip
+
+
 @ledger.on(Resident.Enrolled)
 def _enrolled(cur: Cursor, e: Resident.Enrolled, position: int) -> None:
-    cur.execute(
-        "INSERT INTO residents (resident_id, community_id, grid, party_member, without_hukou, "
-        "household_id, enrolled_on, balance, version) VALUES (?, ?, ?, ?, ?, NULL, ?, 0, ?)",
+    _enrolled_run(cur, [(position, e)])
+
+
+@ledger.on_run(Resident.Enrolled)
+def _enrolled_run(cur: Cursor, events: Events) -> None:
+    """An enrolment day's residents in one go."""
+    insert_rows(cur, "residents", RESIDENT_COLUMNS, [
         (
-            str(e.originator_id),
-            str(e.community_id),
-            e.grid,
-            int(e.party_member),
-            int(e.without_hukou),
-            e.occurred_on.isoformat(),
-            e.originator_version,
-        ),
-    )
+            str(e.originator_id), str(e.community_id), e.grid, int(e.party_member),
+            int(e.without_hukou), None, e.occurred_on.isoformat(), 0, e.originator_version,
+        )
+        for _, e in events
+    ])  # fmt: skip
 
 
 @ledger.on(Resident.JoinedHousehold)
@@ -112,14 +121,74 @@ def _left(cur: Cursor, e: Resident.LeftHousehold, position: int) -> None:
     _set_resident(cur, e, "household_id = ?", None)
 
 
-@ledger.on(Resident.PointsAwarded)
-def _awarded(cur: Cursor, e: Resident.PointsAwarded, position: int) -> None:
-    _entry(cur, e, position, "award", e.points, e.rule_code, e.rule_version, e.quantity, None)
+# What each entry event puts in its statement entry: kind, signed points, rule code and
+# version, quantity, corrected version.
+EntryFields = tuple[str, int, str | None, int | None, int | None, int | None]
+ENTRY_FIELDS: dict[type, Callable[[Any], EntryFields]] = {
+    Resident.PointsAwarded: lambda e: (
+        "award",
+        e.points,
+        e.rule_code,
+        e.rule_version,
+        e.quantity,
+        None,
+    ),
+    Resident.PointsDeducted: lambda e: (
+        "deduction",
+        -e.points,
+        e.rule_code,
+        e.rule_version,
+        e.quantity,
+        None,
+    ),
+    Resident.PointsCorrected: lambda e: (
+        "correction",
+        e.points,
+        None,
+        None,
+        None,
+        e.corrects_version,
+    ),
+    Resident.PointsRedeemed: lambda e: ("redemption", -e.points, None, None, None, None),
+    Resident.RedemptionRefunded: lambda e: ("refund", e.points, None, None, None, None),
+}
+ENTRY_COLUMNS = (
+    "resident_id", "version", "position", "kind", "rule_code", "rule_version", "quantity",
+    "points", "balance_after", "corrects_version", "occurred_on", "recorded_at", "actor_id",
+    "actor_role", "reason",
+)  # fmt: skip
 
 
-@ledger.on(Resident.PointsDeducted)
-def _deducted(cur: Cursor, e: Resident.PointsDeducted, position: int) -> None:
-    _entry(cur, e, position, "deduction", -e.points, e.rule_code, e.rule_version, e.quantity, None)
+@ledger.on(*ENTRY_FIELDS)
+def _entry_event(cur: Cursor, e: LedgerEvent, position: int) -> None:
+    _entry(cur, e, position, *ENTRY_FIELDS[type(e)](e))
+
+
+@ledger.on_run(*ENTRY_FIELDS)
+def _entry_events(cur: Cursor, events: Events) -> None:
+    """The same entries and balances as one at a time: each resident's balance is read once,
+    carried through the run in memory, and written once."""
+    ids = list({str(e.originator_id) for _, e in events})
+    rows = select_in(
+        cur, "SELECT resident_id, balance, version FROM residents WHERE resident_id IN", ids
+    )
+    state = {row["resident_id"]: (int(row["balance"]), int(row["version"])) for row in rows}
+    entries = []
+    for position, e in events:
+        resident_id = str(e.originator_id)
+        kind, points, rule_code, rule_version, quantity, corrects = ENTRY_FIELDS[type(e)](e)
+        balance = state[resident_id][0] + points  # KeyError: unknown resident, as one at a time
+        state[resident_id] = (balance, e.originator_version)
+        entries.append((
+            resident_id, e.originator_version, position, kind, rule_code, rule_version,
+            quantity, points, balance, corrects, e.occurred_on.isoformat(),
+            e.timestamp.isoformat(), e.actor_id, e.actor_role, e.reason,
+        ))  # fmt: skip
+    cur.executemany(
+        "UPDATE residents SET balance = ?, version = ? WHERE resident_id = ?",
+        [(balance, version, resident_id) for resident_id, (balance, version) in state.items()],
+    )
+    insert_rows(cur, "statement_entries", ENTRY_COLUMNS, entries)
 
 
 @ledger.on(Resident.ApprovalGranted)
@@ -131,21 +200,6 @@ def _approved(cur: Cursor, e: Resident.ApprovalGranted, position: int) -> None:
             "UPDATE statement_entries SET disqualifies = 1 WHERE resident_id = ? AND version = ?",
             (str(e.originator_id), e.originator_version),
         )
-
-
-@ledger.on(Resident.PointsCorrected)
-def _corrected(cur: Cursor, e: Resident.PointsCorrected, position: int) -> None:
-    _entry(cur, e, position, "correction", e.points, None, None, None, e.corrects_version)
-
-
-@ledger.on(Resident.PointsRedeemed)
-def _redeemed(cur: Cursor, e: Resident.PointsRedeemed, position: int) -> None:
-    _entry(cur, e, position, "redemption", -e.points, None, None, None, None)
-
-
-@ledger.on(Resident.RedemptionRefunded)
-def _refunded(cur: Cursor, e: Resident.RedemptionRefunded, position: int) -> None:
-    _entry(cur, e, position, "refund", e.points, None, None, None, None)
 
 
 def _set_resident(cur: Cursor, e: LedgerEvent, assignment: str, value: object) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from pointsbank.db import Database, Row
-from projections.cards import match_clause
+from projections.cards import id_prefix, match_clause
 
 STATEMENT_COLUMNS = (
     "version, position, kind, rule_code, rule_version, quantity, points, balance_after, "
@@ -68,6 +68,23 @@ class Queries:
         sql += " ORDER BY p.name, r.resident_id LIMIT ?"
         params.append(limit)
         return [_flags(row) for row in self.db.query(sql, params)]
+
+    def resident_by_card(self, community_id: UUID | None, text: str) -> list[Row]:
+        """Residents a scanned or typed card names (its full resident id or card code) and
+        nothing else: no name or phone matches mixed in."""
+        prefix = id_prefix(text)
+        if prefix is None:
+            return []
+        sql = (
+            "SELECT r.resident_id, r.community_id, r.balance, p.name, p.phone FROM residents r "
+            "LEFT JOIN personal_data p ON p.resident_id = r.resident_id "
+            "WHERE r.resident_id LIKE ?"
+        )
+        params: list[Any] = [prefix + "%"]
+        if community_id is not None:
+            sql += " AND r.community_id = ?"
+            params.append(str(community_id))
+        return self.db.query(sql + " ORDER BY r.resident_id LIMIT 5", params)
 
     def balance(self, resident_id: UUID) -> Row | None:
         row = self.db.query_one(

@@ -19,7 +19,7 @@ from uuid import uuid4
 
 from pointsbank.application import PointsBank
 from pointsbank.db import Database, PostgresDatabase, SQLiteDatabase
-from projections.projector import TRACKING_NAME, Projection
+from projections.projector import REBUILD_BATCH, TRACKING_NAME, Projection, project
 from projections.snapshot import Snapshot, open_snapshot
 
 Progress = Callable[[int, int], None]
@@ -45,7 +45,7 @@ def replay(
     db: Database,
     projections: Sequence[Projection],
     on_progress: Progress | None = None,
-    batch_size: int = 2000,
+    batch_size: int = REBUILD_BATCH,
 ) -> ReplayReport:
     """Rebuild `projections` from the log into a scratch area and compare them with live."""
     tables = [table for projection in projections for table in projection.tables]
@@ -116,11 +116,9 @@ def _project(
         )
         if not batch:
             break
+        events = [(n.id, bank.mapper.to_domain_event(n)) for n in batch]
         with scratch.transaction() as cur:
-            for notification in batch:
-                event = bank.mapper.to_domain_event(notification)
-                for projection in projections:
-                    projection.apply(cur, event, notification.id)
+            project(cur, projections, events)
         count += len(batch)
         after = batch[-1].id
         if on_progress is not None:

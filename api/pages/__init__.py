@@ -33,19 +33,30 @@ ROLE_NAMES = {
 HOME = {
     Role.ADMIN: "/ui/accounts",
     Role.STAFF: "/ui/desk",
-    Role.CLERK: "/ui/desk",
+    Role.CLERK: "/ui/counter",
     Role.AUDITOR: "/ui/home",
     Role.RESIDENT: "/ui/home",
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录")],
+    Role.ADMIN: [
+        ("/ui/accounts", "账号管理"),
+        ("/ui/communities", "社区"),
+        ("/ui/rules", "规则"),
+        ("/ui/goods", "商品"),
+        ("/ui/home", "登录记录"),
+    ],
     Role.STAFF: [
         ("/ui/residents", "居民"),
         ("/ui/households", "家庭"),
+        ("/ui/points", "积分"),
+        ("/ui/approvals", "审批"),
+        ("/ui/activities", "活动"),
         ("/ui/desk", "服务台"),
         ("/ui/accounts", "居民账户"),
+        ("/ui/goods", "商品"),
+        ("/ui/counter/receipts", "小票"),
     ],
-    Role.CLERK: [("/ui/desk", "服务台")],
+    Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/home", "登录记录")],
     Role.RESIDENT: [("/ui/home", "首页")],
 }
@@ -129,12 +140,29 @@ def field_errors(exc: DomainError, default: str) -> dict[str, str]:
 
 
 def install(app: FastAPI) -> None:
-    from api.pages import accounts, desk, households, resident, residents, session
+    from api.pages import (
+        accounts,
+        activities,
+        approvals,
+        corrections,
+        counter,
+        desk,
+        goods,
+        households,
+        points,
+        resident,
+        residents,
+        rules,
+        session,
+        street,
+    )
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
     # `residents` before `resident`: /ui/residents/new is not a resident id.
-    for module in (session, accounts, desk, residents, resident, households):
+    areas = (residents, resident, households, points, corrections, approvals, activities)
+    shop = (counter, goods, street, rules)
+    for module in (session, accounts, desk, *areas, *shop):
         app.include_router(module.router)

@@ -22,6 +22,7 @@ from psycopg_pool import ConnectionPool
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 30000
 COMPACT_WAIT_SECONDS = 5
+COPY_MIN_ROWS = 16
 
 
 class Cursor(Protocol):
@@ -88,6 +89,39 @@ class _PgCursor:
 
     def fetchall(self) -> list[Any]:
         return self._cursor.fetchall()
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        statement = psycopg.sql.SQL("COPY {} ({}) FROM STDIN").format(
+            psycopg.sql.Identifier(table),
+            psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, columns)),
+        )
+        with self._cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def insert_rows(
+    cur: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert many rows in one go: COPY on PostgreSQL (several times faster than a pipelined
+    executemany here, though slower for a handful of rows), executemany on SQLite."""
+    if not rows:
+        return
+    if isinstance(cur, _PgCursor) and len(rows) >= COPY_MIN_ROWS:
+        cur.copy_rows(table, columns, rows)
+        return
+    marks = ", ".join("?" * len(columns))
+    cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def select_in(cur: Cursor, sql: str, keys: Sequence[Any], chunk: int = 500) -> list[Any]:
+    """Rows of `sql` (which ends in `IN`) for every key, a bounded number of keys at a time."""
+    found: list[Any] = []
+    for i in range(0, len(keys), chunk):
+        part = keys[i : i + chunk]
+        cur.execute(f"{sql} ({', '.join('?' * len(part))})", part)
+        found.extend(cur.fetchall())
+    return found
 
 
 class PostgresDatabase(Database):

@@ -5,22 +5,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from pointsbank.application import Command, Decision, Outcome, PointsBank
-from pointsbank.domain.authority import require_role
+from pointsbank.domain.authority import require_disinterested, require_role
 from pointsbank.domain.common import Conflict, DomainError, Role
 from pointsbank.domain.resident import MAX_QUANTITY, Resident
 from pointsbank.domain.rule import Rule
 from pointsbank.domain.sheet_import import SheetImport
 from pointsbank.domain.terms import MAX_MINUTES
+from pointsbank.domain.year import CommunityYear, require_open
 from pointsbank.inputs import CODE, NOTE, InputRefused, clean_text, parse_day, parse_whole
 from pointsbank.sheets import read_sheet
-from pointsbank.years import require_year_open
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class SheetRejected(DomainError):
@@ -80,21 +84,19 @@ class Imports:
     def _decide_rows(
         self, cmd: Command, lines: list[Line]
     ) -> tuple[dict[UUID, Resident], list[dict[str, Any]], list[dict[str, Any]]]:
-        residents: dict[UUID, Resident] = {}
-        rules: dict[str, Rule] = {}
+        """Decide every row against state loaded once per resident, rule and year: a sheet of
+        100k rows names far fewer of each, and loading is what a row costs most."""
+        loaded = _Loaded(self.bank, cmd)
         entries: list[dict[str, Any]] = []
         refusals: list[dict[str, Any]] = []
         for line in lines:
             try:
-                resident = self.bank.beneficiary(cmd, line.resident_id, line.occurred_on)
-                resident = residents.get(resident.id, resident)
-                require_year_open(self.bank, resident.community_id, line.occurred_on)
-                rule = rules.get(line.rule_code) or self.bank.rule(line.rule_code)
-                rules[rule.code] = rule
+                resident = loaded.beneficiary(line.resident_id, line.occurred_on)
+                loaded.require_year_open(resident.community_id, line.occurred_on)
+                rule = loaded.rule(line.rule_code)
                 quantity = rule.quantity_for(resident.community_id, line.quantity, line.minutes)
                 decide = resident.deduct if rule.is_deduction else resident.award
                 version = decide(rule, quantity, line.occurred_on, line.note, cmd.ctx)
-                residents[resident.id] = resident
             except DomainError as refusal:
                 refusals.append(_error(line.row, _field(refusal), refusal.detail))
                 continue
@@ -106,7 +108,53 @@ class Imports:
                     "pending": resident.is_pending(version),
                 }
             )
-        return residents, entries, refusals
+        return loaded.changed(), entries, refusals
+
+
+class _Loaded:
+    """Residents, rules and year books a sheet names, each loaded once for the whole sheet."""
+
+    def __init__(self, bank: PointsBank, cmd: Command) -> None:
+        self.bank, self.actor = bank, cmd.ctx.actor
+        self.own = bank.actor_resident(self.actor)
+        self.residents: dict[UUID, Resident | DomainError] = {}
+        self.rules: dict[str, Rule | DomainError] = {}
+        self.years: dict[tuple[UUID, int], CommunityYear | None] = {}
+        self.touched: dict[UUID, Resident] = {}
+
+    def beneficiary(self, resident_id: UUID, occurred_on: date) -> Resident:
+        """As `PointsBank.beneficiary`, with the resident kept as the sheet changes it."""
+        resident = _once(self.residents, resident_id, lambda: self.bank.load(
+            self.actor, Resident, resident_id, "resident"
+        ))  # fmt: skip
+        require_disinterested(self.actor, resident, self.own, occurred_on)
+        self.touched[resident.id] = resident
+        return resident
+
+    def rule(self, code: str) -> Rule:
+        return _once(self.rules, code, lambda: self.bank.rule(code))
+
+    def require_year_open(self, community_id: UUID, occurred_on: date) -> None:
+        key = (community_id, occurred_on.year)
+        if key not in self.years:
+            self.years[key] = self.bank.find(CommunityYear, CommunityYear.id_for(*key))
+        require_open(self.years[key], occurred_on)
+
+    def changed(self) -> dict[UUID, Resident]:
+        return {rid: r for rid, r in self.touched.items() if r.pending_events}
+
+
+def _once(cache: dict[K, V | DomainError], key: K, load: Callable[[], V]) -> V:
+    """The loaded value, or the same refusal again, for every row that names `key`."""
+    if key not in cache:
+        try:
+            cache[key] = load()
+        except DomainError as refusal:
+            cache[key] = refusal
+    found = cache[key]
+    if isinstance(found, DomainError):
+        raise found.with_traceback(None)  # the same refusal, without piling up tracebacks
+    return found
 
 
 def parse_lines(rows: list[dict[str, str]]) -> tuple[list[Line], list[dict[str, Any]]]:

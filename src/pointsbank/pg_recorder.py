@@ -9,6 +9,7 @@ gets the library's IntegrityError, and the events of one save still commit all o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import psycopg
@@ -16,6 +17,8 @@ from eventsourcing.persistence import IntegrityError, InterfaceError, Operationa
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
+
+PIPELINE_MAX_EVENTS = 1000
 
 
 class QuietApplicationRecorder(PostgresApplicationRecorder):
@@ -42,15 +45,20 @@ class QuietApplicationRecorder(PostgresApplicationRecorder):
             inserted: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
             return inserted
         ids: list[int] = []
+        # One round trip for a usual save; a bulk one (thousands of events: a sheet import)
+        # goes without the pipeline, which was seen to deadlock on such large statements with
+        # their many returned ids (both ends waiting to read: psycopg issue #685).
+        pipelined = len(stored_events) <= PIPELINE_MAX_EVENTS
         with (
             self.datastore.get_connection() as conn,
-            conn.pipeline() as pipeline,
+            conn.pipeline() if pipelined else nullcontext() as pipeline,
             conn.transaction(),
             conn.cursor() as curs,
         ):
             # Takes the table lock first, so the conflict check sees every earlier write.
             self._insert_stored_events(curs, stored_events, **kwargs)
-            pipeline.sync()
+            if pipeline is not None:
+                pipeline.sync()
             ids = [row["notification_id"] for row in curs.fetchall()]
             if len(ids) != len(stored_events):
                 raise psycopg.Rollback  # leaves the transaction, rolled back, without an error

@@ -128,7 +128,7 @@ def test_a_reset_forces_a_change_at_next_sign_in(browser: Browser, site: Site) -
     page.get_by_label("当前密码").fill("temporary password")
     page.get_by_label("新密码").fill("my own counter secret")
     page.get_by_role("button", name="保存新密码").click()
-    expect(page).to_have_url(re.compile("/ui/desk" + "$"))
+    expect(page).to_have_url(re.compile("/ui/counter" + "$"))
 
 
 def test_a_disabled_account_is_thrown_out_of_its_open_session(browser: Browser, site: Site) -> None:
