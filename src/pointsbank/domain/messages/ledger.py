@@ -146,7 +146,7 @@ TEXTS = {
         "Rule {rule_code} counts hours. Give the minutes served.",
     ),
     "invalid-command.minutes-range": Text(
-        "服务分钟数须在 1 到 {max} 之间。请修改分钟数。",
+        "服务时长须在 1 到 {max} 分钟之间。请修改服务时长。",
         "Minutes must be between 1 and {max}. Change them.",
     ),
     "invalid-command.minutes-too-few": Text(
