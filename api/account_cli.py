@@ -68,7 +68,9 @@ def clean(value: str, kind: TextKind) -> str:
 def scope(services: Services, code: str | None) -> list[UUID]:
     code = clean(code, CODE) if code else None
     if code and services.bank.find(Community, Community.id_for(code)) is None:
-        raise DomainError(f"unknown community code {code!r}", field="community")
+        raise DomainError(
+            "invalid-command.community-code-unknown", {"code": code}, field="community"
+        )
     return [Community.id_for(code)] if code else []
 
 
@@ -76,13 +78,15 @@ def resident(value: str | None) -> UUID | None:
     try:
         return UUID(value) if value else None
     except ValueError:
-        raise DomainError(f"resident id {value!r} is not a UUID", field="resident_id") from None
+        raise DomainError(
+            "invalid-command.resident-id-not-uuid", {"value": value}, field="resident_id"
+        ) from None
 
 
 def by_name(services: Services, name: str) -> str:
     user_id = str(Account.id_for(name))
     if services.accounts.find(user_id) is None:
-        raise DomainError(f"unknown account {name}", field="name")
+        raise DomainError("invalid-command.account-name-unknown", {"name": name}, field="name")
     return user_id
 
 

@@ -35,19 +35,19 @@ def sign_head(services: Services, position: int | None = None) -> SignedDigest:
     settings = services.settings
     if not settings.signing_key or not Path(settings.signing_key).exists():
         raise DomainError(
-            "未配置签名密钥 no signing key: run `pointsbank audit keygen` and set "
-            "POINTSBANK_SIGNING_KEY"
+            "invalid-command.no-signing-key"
         )
     services.chain.catch_up()
     checked = verify_all(services)
     if not checked.ok:
         raise Conflict(
-            f"链校验失败，拒绝签名 the chain fails at {checked.failed_position}: {checked.failure}"
+            "conflict.chain-broken",
+            {"position": checked.failed_position, "failure": checked.failure},
         )
     position = checked.head_position if position is None else position
     head = services.chain.hash_at(position)
     if head is None or position > checked.head_position:
-        raise DomainError(f"位置 {position} 不在链上 position {position} is not chained")
+        raise DomainError("invalid-command.position-not-chained", {"position": position})
     key = load_key(Path(settings.signing_key))
     digest = sign(key, settings.street_name, position, head, services.now().isoformat())
     store_digest(services.db, digest)

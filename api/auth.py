@@ -57,10 +57,10 @@ def require_same_origin(request: Request) -> None:
     """Refuse a state-changing request that a page of another site made the browser send."""
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        raise ApiProblem(403, "csrf", f"cross-site request refused (Sec-Fetch-Site: {fetch_site})")
+        raise ApiProblem(403, "csrf.cross-site", {"site": fetch_site})
     origin = request.headers.get("Origin")
     if origin is not None and urlsplit(origin).netloc != request.headers.get("Host"):
-        raise ApiProblem(403, "csrf", "cross-origin request refused")
+        raise ApiProblem(403, "csrf.cross-origin")
 
 
 def require_csrf(request: Request, auth: Authenticated, token: str | None) -> None:
@@ -69,7 +69,7 @@ def require_csrf(request: Request, auth: Authenticated, token: str | None) -> No
         return
     require_same_origin(request)
     if not token or not hmac.compare_digest(token, auth.session.csrf_token):
-        raise ApiProblem(403, "csrf", "missing or wrong CSRF token; reload the page")
+        raise ApiProblem(403, "csrf.token")
 
 
 def set_session_cookie(response: Response, session: OpenSession, services: Services) -> None:

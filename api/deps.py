@@ -80,13 +80,12 @@ def get_any_actor(
     auth = authenticate(request, services)
     if auth is None:
         raise ApiProblem(
-            401, "unauthenticated", "sign in, or send a valid bearer token",
+            401, "unauthenticated",
             **{"WWW-Authenticate": "Bearer"},
         )
     require_csrf(request, auth, csrf_token)
     if auth.account.must_change_password and request.url.path not in WHILE_MUST_CHANGE:
-        detail = "请先修改密码 (change your password first)"
-        raise ApiProblem(403, "password-change-required", detail)
+        raise ApiProblem(403, "password-change-required")
     return auth.actor
 
 
@@ -96,7 +95,7 @@ AnyActorDep = Annotated[Actor, Depends(get_any_actor)]
 def get_actor(actor: AnyActorDep) -> Actor:
     """The acting staff-side account; residents have pages of their own, not this API."""
     if actor.role is Role.RESIDENT:
-        raise ApiProblem(403, "forbidden", "residents may not use this part of the API")
+        raise ApiProblem(403, "forbidden.resident-api")
     return actor
 
 
@@ -169,10 +168,10 @@ def get_commander(
 ) -> Commander:
     key = (idempotency_key or "").strip()
     if not key:
-        raise ApiProblem(400, "idempotency-key-missing", "the Idempotency-Key header is required")
+        raise ApiProblem(400, "idempotency-key-missing")
     if len(key) > MAX_KEY_LENGTH:
         raise ApiProblem(
-            400, "idempotency-key-invalid", f"Idempotency-Key is over {MAX_KEY_LENGTH} characters"
+            400, "idempotency-key-invalid", {"max": MAX_KEY_LENGTH}
         )
     return Commander(services, actor, key, request)
 

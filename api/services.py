@@ -110,9 +110,11 @@ class Services:
                 self.projector.catch_up(until=position)
             except ProjectionFailed as failed:
                 at = failed.failure.position
-                raise ReadModelsBehind(str(failed), failed_position=at) from None
+                raise ReadModelsBehind(
+                    "read-models-behind.failed", {"problem": str(failed)}, failed_position=at
+                ) from None
         elif not self.projector.wait_for(position):
-            raise ReadModelsBehind(f"event {position} was not projected in time")
+            raise ReadModelsBehind("read-models-behind", {"position": position})
 
     @property
     def rankings(self) -> Rankings:

@@ -24,7 +24,7 @@ MANAGERS = (Role.ADMIN, Role.STAFF)
 
 def _require_manager(user: PageUser) -> None:
     if user.actor.role not in MANAGERS:
-        raise Forbidden("只有管理员和社区工作人员可以管理账户")
+        raise Forbidden("forbidden.manage-accounts")
 
 
 def _page(
@@ -196,11 +196,11 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise DomainError("未知的角色", field="role") from None
+        raise DomainError("invalid-command.role-unknown", field="role") from None
 
 
 def _uuid(value: str) -> UUID | None:
     try:
         return UUID(value.strip()) if value.strip() else None
     except ValueError:
-        raise DomainError("居民编号格式不正确", field="resident_id") from None
+        raise DomainError("invalid-command.resident-id-format", field="resident_id") from None

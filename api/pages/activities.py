@@ -173,7 +173,7 @@ def attend(
         )
         settle(services, outcome)
     except Ambiguous as many:
-        return _roster(request, services, user, activity_id, 422, q=many.text, form=form,
+        return _roster(request, services, user, activity_id, 422, q=many.query, form=form,
                        errors={"resident": zh(many)})  # fmt: skip
     except DomainError as exc:
         field = "minutes" if exc.extra.get("field") == "minutes" else "resident"
@@ -187,7 +187,7 @@ class Ambiguous(DomainError):
 
     def __init__(self, text: str) -> None:
         super().__init__("找到多名居民，请在下面的名单中选择", field="resident")
-        self.text = text
+        self.query = text  # `text` is the message lookup of every DomainError
 
 
 def _attendee(services: Services, user: PageUser, text: str) -> str:

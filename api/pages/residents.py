@@ -32,15 +32,15 @@ READERS = (Role.STAFF, Role.CLERK, Role.ADMIN, Role.AUDITOR)
 def scope(user: Authenticated, *roles: Role) -> UUID | None:
     """The community the user works in (None: the whole street); refuses other roles."""
     if user.actor.role not in (roles or READERS):
-        raise Forbidden("您的角色不能使用这个页面")
+        raise Forbidden("forbidden.page-role")
     if user.actor.role in (Role.STAFF, Role.CLERK):
         return user.actor.community_id
     return None
 
 
 def refused(exc: InputRefused) -> str:
-    """The Chinese half of an input-policy message."""
-    return str(exc).split(" / ")[0]
+    """An input-policy message in Chinese (pages have no English yet)."""
+    return exc.text("zh")
 
 
 def today(services: Services) -> date:

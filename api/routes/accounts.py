@@ -67,7 +67,7 @@ def community_scope(services: Any, code: str | None) -> list[UUID]:
         return []
     community_id = Community.id_for(code)
     if services.bank.find(Community, community_id) is None:
-        raise NotFound(f"unknown community {code}", field="community")
+        raise NotFound("not-found.community", {"community_id": code}, field="community")
     return [community_id]
 
 

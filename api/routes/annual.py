@@ -82,10 +82,10 @@ def community_scope(
     """Staff and clerks see their own community; admins and auditors any, or the whole street."""
     if actor.role in (Role.STAFF, Role.CLERK):
         if community_id is not None and community_id != actor.community_id:
-            raise Forbidden("you may only read your own community's annual points")
+            raise Forbidden("forbidden.other-community-annual")
         return str(actor.community_id)
     if required and community_id is None:
-        raise DomainError("community_id is required", field="community_id")
+        raise DomainError("invalid-command.community-required", field="community_id")
     return str(community_id) if community_id is not None else None
 
 

@@ -22,10 +22,11 @@ from api.deps import ActorDep, ServicesDep
 from api.fields import Day, Moment, Name
 from api.fields import Position as LogPosition
 from api.openapi import files, refusals
-from api.problems import TITLES, problem
+from api.problems import TITLES, language, problem
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, DomainError, NotFound, Role
+from pointsbank.domain.messages import render
 from projections.audit_queries import AsOf
 from projections.chain import chained_after, stored_digests
 from projections.export import export_lines
@@ -50,7 +51,7 @@ At = Annotated[Moment | None, Query(description="as of this moment (ISO 8601, UT
 
 def as_of(position: Position = None, at: At = None) -> AsOf:
     if position is not None and at is not None:
-        raise DomainError("give either position or at, not both", field="at")
+        raise DomainError("invalid-command.position-or-at", field="at")
     return AsOf(position=position, at=at)
 
 
@@ -97,7 +98,7 @@ def chain_hash(
     """The chain hash stored at a log position (to check an export or digest against)."""
     found = services.audit.chain_hash(position)
     if found is None:
-        raise NotFound(f"no chained event at position {position}", position=position)
+        raise NotFound("not-found.position", position=position)
     return {"position": position, "hash": found}
 
 
@@ -129,7 +130,7 @@ def balance_as_of(resident_id: UUID, services: ServicesDep, point: AsOfDep) -> d
     """A resident's balance and totals as of a log position or a moment."""
     row = services.audit.balance_as_of(resident_id, point)
     if row is None:
-        raise NotFound(f"unknown resident {resident_id}", resident_id=str(resident_id))
+        raise NotFound("not-found.resident", resident_id=str(resident_id))
     return row
 
 
@@ -205,13 +206,8 @@ def install_read_only_guard(app: FastAPI) -> None:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         if request.method not in READ_METHODS and await run_in_threadpool(_is_auditor, request):
-            return problem(
-                request,
-                403,
-                "auditor-read-only",
-                TITLES[403],
-                "审计员只能查看，不能修改 the auditor role can read everything and change nothing",
-            )
+            detail = render("auditor-read-only", {}, language(request))
+            return problem(request, 403, "auditor-read-only", TITLES[403], detail)
         return await call_next(request)
 
 

@@ -161,7 +161,7 @@ def counter_reports(
     require_role(actor, Role.CLERK, Role.STAFF, Role.ADMIN, Role.AUDITOR)
     community = _own_community(actor) or community_id
     if community is None:
-        raise DomainError("须指定社区 (community_id is required)", field="community_id")
+        raise DomainError("invalid-command.community-required", field="community_id")
     require_community(actor, community)
     queries = services.counter_queries
     counters = [counter] if counter else queries.counters_on(community, day)

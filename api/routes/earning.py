@@ -69,7 +69,7 @@ def get_rule(code: Code, services: ServicesDep, actor: ActorDep) -> dict[str, An
     """One rule with its terms (mode, caps, approval threshold, dates) and community overrides."""
     row = EarningQueries(services.db).rule(code)
     if row is None:
-        raise NotFound(f"unknown rule {code}", rule_code=code)
+        raise NotFound("not-found.rule", rule_code=code)
     return row
 
 

@@ -31,10 +31,15 @@ def readyz(services: ServicesDep) -> dict[str, object]:
     """The store answers, and how far the read models lag behind the log."""
     failure = services.projector.failure
     if failure is not None:
-        raise NotReady(str(failure), failed_position=failure.position, reason=failure.reason)
+        raise NotReady(
+            "not-ready",
+            {"problem": str(failure)},
+            failed_position=failure.position,
+            reason=failure.reason,
+        )
     try:
         log_end = services.bank.recorder.max_notification_id() or 0
         projected = services.projector.position()
     except Exception as exc:
-        raise ApiProblem(503, "not-ready", f"the store does not answer: {exc}") from exc
+        raise ApiProblem(503, "not-ready.store", {"reason": exc}) from exc
     return {"status": "ready", "log_position": log_end, "projected_position": projected}

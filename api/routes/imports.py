@@ -36,7 +36,7 @@ def upload(
     """Import a sheet of awards and deductions for your community, atomically (staff)."""
     content = file.file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
-        raise ApiProblem(400, "sheet-too-large", f"the sheet is over {MAX_BYTES} bytes")
+        raise ApiProblem(400, "sheet-too-large", {"max": MAX_BYTES})
     command = cmd(Sheet(sha256=hashlib.sha256(content).hexdigest()))
     outcome = services.earning.imports.apply(command, content)
     return cmd.respond(outcome)

@@ -65,7 +65,7 @@ def verify(
     require_role(actor, Role.AUDITOR, Role.ADMIN)
     frozen = services.statements.year_status(str(community_id), year)
     if not frozen["closed"]:
-        raise Conflict(f"{year} 年度未关闭 year {year} is not closed for this community")
+        raise Conflict("conflict.year-not-closed", {"year": year})
     replayed, now = reproduce_now(
         services.bank, PROJECTIONS, str(community_id), year, int(frozen["up_to_position"])
     )

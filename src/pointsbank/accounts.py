@@ -81,7 +81,7 @@ class Accounts:
 
         def decide() -> Decision:
             if self.bank.find(Account, account_id) is not None:
-                raise Conflict(f"用户名 {name} 已被使用", field="name")
+                raise Conflict("conflict.user-name-taken", {"name": name}, field="name")
             for community_id in community_ids:
                 self.bank.get(Community, community_id, "community")
             self._check_resident(resident_id, community_ids)
@@ -136,10 +136,10 @@ class Accounts:
         account = self.find(user_id)
         stored = self.passwords.hash_of(user_id)
         if account is None or stored is None or not verify_password(stored, current):
-            raise DomainError("当前密码不正确", field="current_password")
+            raise DomainError("invalid-command.current-password-wrong", field="current_password")
         check_policy(new, account.name)
         if new == current:
-            raise DomainError("新密码不能与当前密码相同", field="new_password")
+            raise DomainError("invalid-command.password-unchanged", field="new_password")
 
         def keep() -> None:
             self.passwords.set(user_id, new, cmd.ctx.at)
@@ -238,7 +238,7 @@ class Accounts:
     def _own(self, user_id: str) -> Account:
         account = self.find(user_id)
         if account is None:
-            raise NotFound(f"unknown account {user_id}", account_id=user_id)
+            raise NotFound("not-found.account", account_id=user_id)
         return account
 
     def _managed(self, actor: Actor, user_id: str) -> Account:
@@ -250,7 +250,7 @@ class Accounts:
         elif actor.role is not Role.ADMIN:
             require_role(actor, Role.ADMIN, Role.STAFF)
         if account is None:
-            raise NotFound(f"unknown account {user_id}", account_id=user_id)
+            raise NotFound("not-found.account", account_id=user_id)
         return account
 
     def _check_resident(self, resident_id: UUID | None, community_ids: list[UUID]) -> None:
@@ -260,7 +260,7 @@ class Accounts:
         resident = self.bank.find(Resident, resident_id)
         if resident is None or (community_ids and resident.community_id not in community_ids):
             raise DomainError(
-                f"该社区没有居民 {resident_id}（no such resident in the account's community）",
+                "invalid-command.account-resident-unknown", {"resident_id": resident_id},
                 field="resident_id",
             )
 
@@ -268,7 +268,7 @@ class Accounts:
 def _require_manager(actor: Actor, role: Role, community_ids: list[UUID]) -> None:
     if actor.role is Role.STAFF and role is Role.RESIDENT:
         if community_ids != [actor.community_id]:
-            raise NotFound("unknown community", field="community")
+            raise NotFound("not-found.community-code", field="community")
         return
     require_role(actor, Role.ADMIN)
 

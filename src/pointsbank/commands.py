@@ -96,7 +96,7 @@ class CommandLoop(Application[UUID]):
                 if outcome is not None:
                     return outcome
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-        raise Busy("the ledger is busy with concurrent changes; please retry")
+        raise Busy("busy")
 
     def _attempt(
         self,
@@ -165,7 +165,7 @@ class CommandLoop(Application[UUID]):
     def rule(self, code: str) -> Rule:
         rule = self.find(Rule, Rule.id_for(code))
         if rule is None:
-            raise NotFound(f"unknown rule {code}", rule_code=code)
+            raise NotFound("not-found.rule", rule_code=code)
         return rule
 
     def beneficiary(
@@ -192,4 +192,4 @@ class CommandLoop(Application[UUID]):
 
 def unknown(what: str, aggregate_id: UUID) -> NotFound:
     """The one answer for an id the actor may not know of, whether or not it exists."""
-    return NotFound(f"unknown {what} {aggregate_id}", **{f"{what}_id": str(aggregate_id)})
+    return NotFound(f"not-found.{what}", **{f"{what}_id": str(aggregate_id)})

@@ -33,9 +33,11 @@ def household_of(resident: Resident) -> str:
 
 def merged(basket: Basket) -> dict[UUID, int]:
     if not basket:
-        raise DomainError("购物篮为空 (the basket is empty)", field="items")
+        raise DomainError("invalid-command.basket-empty", field="items")
     if len(basket) > MAX_BASKET_LINES:
-        raise DomainError(f"一次最多 {MAX_BASKET_LINES} 种商品 (too many lines)", field="items")
+        raise DomainError(
+            "invalid-command.basket-too-long", {"max": MAX_BASKET_LINES}, field="items"
+        )
     lines: dict[UUID, int] = {}
     for goods_id, quantity in basket:
         lines[goods_id] = lines.get(goods_id, 0) + quantity
@@ -136,7 +138,7 @@ class Counter:
     ) -> tuple[Goods, dict[str, Any]]:
         goods = self.bank.get(Goods, goods_id, "goods")
         if not goods.available_in(resident.community_id):
-            raise NotFound(f"unknown goods {goods_id}", goods_id=str(goods_id))
+            raise NotFound("not-found.goods", goods_id=str(goods_id))
         points = goods.take(receipt_id, quantity, household, ctx)
         line = {
             "goods_id": str(goods_id),
@@ -180,11 +182,10 @@ class Counter:
 def _cancellation_reason(actor: Actor, receipt: Receipt, reason: str, ctx: Context) -> str:
     if actor.role is Role.CLERK and receipt.issued_on != ctx.today:
         raise Forbidden(
-            f"柜台只能撤销当天的兑换；小票 {receipt.number} 开于 {receipt.issued_on}，"
-            "请社区工作人员注明理由撤销 (a clerk cancels only same-day receipts; ask staff)"
+            "forbidden.clerk-cancel-day", {"number": receipt.number, "issued_on": receipt.issued_on}
         )
     if actor.role is Role.STAFF and not reason.strip():
-        raise DomainError("撤销须注明理由 (a cancellation needs a reason)", field="reason")
+        raise DomainError("invalid-command.cancel-reason", field="reason")
     return reason.strip() or "当日撤销 same-day cancellation"
 
 
@@ -193,7 +194,7 @@ def _require_catalogue(actor: Actor, community_id: UUID | None) -> None:
     if actor.role is Role.ADMIN:
         return
     if community_id is None or community_id != actor.community_id:
-        raise Forbidden("staff manage only their own community's goods")
+        raise Forbidden("forbidden.other-community-goods")
 
 
 def _goods_body(goods: Goods) -> dict[str, Any]:

@@ -51,8 +51,7 @@ class HouseholdCommands(CommandLoop):
             raise
         if outcome.replayed and not self.registry.matches(resident_id, personal):
             raise KeyReused(
-                "this Idempotency-Key already enrolled a resident with other personal data; "
-                "use a new key for a new request"
+                "idempotency-key-reused.enrolment"
             )
         return outcome
 
@@ -132,9 +131,9 @@ class HouseholdCommands(CommandLoop):
         def decide() -> Decision:
             resident = self.load(cmd.ctx.actor, Resident, resident_id, "resident")
             if resident.household_id is None:
-                raise DomainError("居民目前不属于任何家庭，请直接加入家庭", field="resident")
+                raise DomainError("invalid-command.move-without-household", field="resident")
             if resident.household_id == to_household_id:
-                raise DomainError("居民已经是这个家庭的成员", field="household")
+                raise DomainError("invalid-command.move-to-same-household", field="household")
             leaving = self.load(cmd.ctx.actor, Household, resident.household_id, "household")
             joining = self.load(cmd.ctx.actor, Household, to_household_id, "household")
             for household in (leaving, joining):

@@ -61,16 +61,14 @@ class Imports:
             found = self.bank.find(SheetImport, SheetImport.id_for(community_id, digest))
             if found is not None:
                 raise SheetAlreadyImported(
-                    f"这张表已于 {found.applied_at:%Y-%m-%d %H:%M} UTC 导入过，本次未作任何更改 / "
-                    "this sheet was already imported; nothing was applied again",
+                    "sheet-already-imported", {"at": f"{found.applied_at:%Y-%m-%d %H:%M}"},
                     import_id=str(found.id),
                 )
             residents, entries, refusals = self._decide_rows(cmd, lines)
             report = sorted(errors + refusals, key=lambda e: int(e["row"]))
             if report:
                 raise SheetRejected(
-                    f"表格有 {len(report)} 处错误，未导入任何一行 / the sheet has {len(report)} "
-                    "errors; no row was applied",
+                    "sheet-rejected", {"count": len(report)},
                     errors=report,
                 )
             sheet = SheetImport.apply_sheet(community_id, digest, entries, cmd.ctx)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from pointsbank.domain.messages import DEFAULT, Language, render
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
 
 EARLIEST_DAY = date(FIRST_YEAR, 1, 1)
@@ -26,7 +29,16 @@ SHOWN = 20  # how much of a refused value a message quotes
 
 
 class InputRefused(ValueError):
-    """Input the policy refuses; the message says why, in Chinese and English."""
+    """Input the policy refuses; `key` names the message in the catalogue, shown in the
+    reader's language (its `str` is the zh-CN text, which is what pydantic quotes)."""
+
+    def __init__(self, key: str, params: Mapping[str, Any] | None = None, /) -> None:
+        self.key = key
+        self.params = dict(params or {})
+        super().__init__(self.text(DEFAULT))
+
+    def text(self, language: Language) -> str:
+        return render(self.key, self.params, language)
 
 
 @dataclass(frozen=True)
@@ -62,30 +74,27 @@ def forbidden(char: str, *, multiline: bool) -> bool:
 def clean_text(value: object, kind: TextKind, *, required: bool = True) -> str:
     """The text as stored: NFC-normalised, surrounding whitespace stripped, checked."""
     if not isinstance(value, str):
-        raise InputRefused(f"应为文本 / must be text, not {type(value).__name__}")
+        raise InputRefused("input.not-text", {"type": type(value).__name__})
     text = unicodedata.normalize("NFC", value)
     if kind.multiline:
         text = LINE_BREAKS.sub("\n", text)  # CRLF from forms and Windows is a newline
     text = text.strip()
     for index, char in enumerate(text):
         if forbidden(char, multiline=kind.multiline):
-            what = "a control character" if unicodedata.category(char) == "Cc" else "not text"
-            where = "" if kind.multiline else " in a single-line field"
+            where = "multiline" if kind.multiline else "single-line"
             raise InputRefused(
-                f"第 {index + 1} 个字符 U+{ord(char):04X} 不能使用 / "
-                f"character {index + 1} is U+{ord(char):04X}, {what}{where}"
+                f"input.forbidden-character.{where}",
+                {"position": index + 1, "code": f"U+{ord(char):04X}"},
             )
     if required and not text:
-        raise InputRefused("不能为空 / must not be empty")
+        raise InputRefused("input.empty")
     if len(text) > kind.max_length:
         raise InputRefused(
-            f"最多 {kind.max_length} 个字符 / at most {kind.max_length} characters "
-            f"for a {kind.label}, got {len(text)}"
+            "input.too-long", {"max": kind.max_length, "length": len(text)}
         )
     if text and kind.pattern and not re.fullmatch(kind.pattern, text):
         raise InputRefused(
-            f"只能包含字母、数字和 _ . - / a {kind.label} may hold only letters A-Z, digits "
-            f"and _ . -, got {text[:SHOWN]!r}"
+            "input.code-characters", {"value": text[:SHOWN]}
         )
     return text
 
@@ -102,18 +111,17 @@ def parse_day(value: object) -> date:
         return check_day(value)
     if not isinstance(value, str):
         raise InputRefused(
-            f"日期应写作 YYYY-MM-DD 文本 / a date must be text like 2026-11-01, "
-            f"not {type(value).__name__}"
+            "input.date-not-text", {"type": type(value).__name__}
         )
     text = value.strip()
     if not ISO_DAY.fullmatch(text):
         raise InputRefused(
-            f"日期应写作 YYYY-MM-DD / a date must look like 2026-11-01, got {text[:SHOWN]!r}"
+            "input.date-format", {"value": text[:SHOWN]}
         )
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise InputRefused(f"没有这一天 / {text} is not a calendar date") from None
+        raise InputRefused("input.no-such-day", {"value": text}) from None
     return check_day(day)
 
 
@@ -125,10 +133,10 @@ def parse_moment(value: object) -> datetime:
         try:
             moment = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise InputRefused(f"无法识别的时间 / not a moment: {value[:SHOWN]!r}") from None
+            raise InputRefused("input.moment-format", {"value": value[:SHOWN]}) from None
     else:
         raise InputRefused(
-            "时间应写作 ISO 8601 文本 / a moment is text like 2026-11-01T08:00:00+08:00"
+            "input.moment-not-text"
         )
     check_day(moment.date())
     return moment
@@ -137,8 +145,7 @@ def parse_moment(value: object) -> datetime:
 def check_day(day: date) -> date:
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise InputRefused(
-            f"日期须在 {EARLIEST_DAY} 至 {LATEST_DAY} 之间 / a date must be between "
-            f"{EARLIEST_DAY} and {LATEST_DAY}, got {day}"
+            "input.date-range", {"earliest": EARLIEST_DAY, "latest": LATEST_DAY, "day": day}
         )
     return day
 
@@ -146,8 +153,8 @@ def check_day(day: date) -> date:
 def parse_whole(text: str, low: int, high: int) -> int:
     """A whole number written as ASCII digits (from a sheet cell or the command line), in range."""
     if not WHOLE.fullmatch(text.strip()):
-        raise InputRefused(f"应为整数 / must be a whole number, got {text[:SHOWN]!r}")
+        raise InputRefused("input.not-whole", {"value": text[:SHOWN]})
     number = int(text)
     if not low <= number <= high:
-        raise InputRefused(f"须在 {low} 至 {high} 之间 / must be between {low} and {high}")
+        raise InputRefused("input.number-range", {"low": low, "high": high})
     return number

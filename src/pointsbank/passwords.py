@@ -44,14 +44,14 @@ class WeakPassword(DomainError):
 def check_policy(password: str, user_name: str = "") -> None:
     """Refuse a password that is too short, too long, common or the user's own name."""
     if not _encodable(password):
-        raise WeakPassword("密码含有无法识别的字符 (not valid Unicode text)", field="password")
+        raise WeakPassword("weak-password.not-text", field="password")
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"密码至少需要 {MIN_LENGTH} 个字符", field="password")
+        raise WeakPassword("weak-password.too-short", {"min": MIN_LENGTH}, field="password")
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"密码不能超过 {MAX_LENGTH} 个字符", field="password")
+        raise WeakPassword("weak-password.too-long", {"max": MAX_LENGTH}, field="password")
     lowered = password.casefold()
     if lowered in COMMON or (user_name and user_name.casefold() in lowered):
-        raise WeakPassword("这个密码太常见或包含用户名，请换一个", field="password")
+        raise WeakPassword("weak-password.common", field="password")
 
 
 def hash_password(password: str) -> str:

@@ -27,7 +27,7 @@ class RuleBook:
 
         def decide() -> Decision:
             if self.bank.find(Rule, Rule.id_for(code)) is not None:
-                raise Conflict(f"rule {code} already exists", rule_code=code)
+                raise Conflict("conflict.rule-exists", rule_code=code)
             rule = Rule.establish(code, name, category, points, terms, cmd.ctx)
             return [rule], 201, _body(rule)
 

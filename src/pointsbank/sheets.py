@@ -38,22 +38,22 @@ class SheetUnreadable(DomainError):
 def read_sheet(content: bytes) -> list[dict[str, str]]:
     """Rows as {column: text}; each also carries its sheet row number under "row"."""
     if not content:
-        raise SheetUnreadable("上传的表格是空的 / the uploaded sheet is empty")
+        raise SheetUnreadable("sheet-unreadable.empty")
     if len(content) > MAX_BYTES:
-        raise SheetUnreadable(f"表格超过 {MAX_BYTES // 1024 // 1024} MB / the sheet is too large")
+        raise SheetUnreadable("sheet-unreadable.too-large", {"mb": MAX_BYTES // 1024 // 1024})
     table = _xlsx(content) if content.startswith(XLSX_MAGIC) else _csv(content)
     table = [row for row in table if any(cell.strip() for cell in row)]
     if not table:
-        raise SheetUnreadable("上传的表格是空的 / the uploaded sheet is empty")
+        raise SheetUnreadable("sheet-unreadable.empty")
     columns = _columns(table[0])
     rows = [
         {"row": str(number), **{name: _cell(cells, i) for name, i in columns.items()}}
         for number, cells in enumerate(table[1:], start=2)
     ]
     if not rows:
-        raise SheetUnreadable("表格只有表头，没有数据行 / the sheet has a header but no rows")
+        raise SheetUnreadable("sheet-unreadable.no-rows")
     if len(rows) > MAX_ROWS:
-        raise SheetUnreadable(f"一次最多导入 {MAX_ROWS} 行 / at most {MAX_ROWS} rows at a time")
+        raise SheetUnreadable("sheet-unreadable.too-many-rows", {"max": MAX_ROWS})
     return rows
 
 
@@ -68,7 +68,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     if missing:
         wanted = "; ".join(f"{name} ({'/'.join(COLUMNS[name][2:4])})" for name in missing)
         raise SheetUnreadable(
-            f"表头缺少必需的列 / the header lacks required columns: {wanted}", missing=missing
+            "sheet-unreadable.columns", {"wanted": wanted}, missing=missing
         )
     return found
 
@@ -86,15 +86,15 @@ def _csv(content: bytes) -> list[list[str]]:
         try:
             return list(csv.reader(io.StringIO(text)))
         except csv.Error as exc:
-            raise SheetUnreadable(f"无法读取 CSV 文件 / cannot read the CSV: {exc}") from exc
-    raise SheetUnreadable("无法识别 CSV 的编码 / the CSV is neither UTF-8 nor GB18030")
+            raise SheetUnreadable("sheet-unreadable.csv", {"reason": exc}) from exc
+    raise SheetUnreadable("sheet-unreadable.encoding")
 
 
 def _xlsx(content: bytes) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:
-        raise SheetUnreadable(f"无法读取 XLSX 文件 / cannot read the XLSX file: {exc}") from exc
+        raise SheetUnreadable("sheet-unreadable.xlsx", {"reason": exc}) from exc
     try:
         sheet = book.worksheets[0]
         return [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]

@@ -56,7 +56,7 @@ class SignIn:
         if account is None or not ok or account.disabled:
             self._log(at, user_name, None, address, "failed")
             self._refuse_if_locked(user_name, address, at)
-            raise SignInFailed("用户名或密码不正确")
+            raise SignInFailed("sign-in-failed")
         self._log(at, user_name, str(account.id), address, "signed-in")
         return self.sessions.start(str(account.id), at)
 
@@ -76,7 +76,7 @@ class SignIn:
                 self._log(at, user_name, None, address, "locked-out")
                 minutes = int(t.lock.total_seconds() // 60)
                 raise LockedOut(
-                    f"登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试",
+                    "locked-out", {"minutes": minutes},
                     retry_after=minutes * 60,
                 )
 

@@ -17,7 +17,7 @@ class StreetCommands(CommandLoop):
 
         def decide() -> Decision:
             if self.find(Community, Community.id_for(code)) is not None:
-                raise Conflict(f"community {code} already exists", code=code)
+                raise Conflict("conflict.community-exists", code=code)
             community = Community.register(code, name, cmd.ctx)
             return [community], 201, {"community_id": str(community.id), "code": code}
 
@@ -40,7 +40,7 @@ class StreetCommands(CommandLoop):
 
         def decide() -> Decision:
             if self.find(Rule, Rule.id_for(code)) is not None:
-                raise Conflict(f"rule {code} already exists", rule_code=code)
+                raise Conflict("conflict.rule-exists", rule_code=code)
             rule = Rule.define(code, name, category, points, cmd.ctx)
             return [rule], 201, {"rule_code": code, "rule_version": rule.revision}
 

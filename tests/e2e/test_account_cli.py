@@ -54,7 +54,7 @@ def test_account_create_list_disable_and_reset(cli_env: Services) -> None:
 @pytest.mark.parametrize(
     ("args", "password", "message"),
     [
-        (("--community", "zz"), "a decent passphrase", "unknown community code 'zz'"),
+        (("--community", "zz"), "a decent passphrase", "没有社区代码为 zz 的社区"),
         (
             ("--community", "a", "--resident", "00000000-0000-0000-0000-000000000000"),
             "a decent passphrase",

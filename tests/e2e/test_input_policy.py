@@ -164,11 +164,11 @@ def test_occurred_on_is_not_after_today_nor_before_the_street_opened(
     path = f"/residents/{resident}/awards"
     tomorrow = (today(services) + timedelta(days=1)).isoformat()
     problem = refused(street, services, "POST", path, {"rule_code": "VOL", "occurred_on": tomorrow})
-    assert problem["field"] == "occurred_on" and "future" in problem["detail"]
+    assert problem["field"] == "occurred_on" and "晚于今天" in problem["detail"]
     opened = services.settings.street_opened_on
     early = (opened - timedelta(days=1)).isoformat()
     problem = refused(street, services, "POST", path, {"rule_code": "VOL", "occurred_on": early})
-    assert problem["field"] == "occurred_on" and "POINTSBANK_STREET_OPENED_ON" in problem["detail"]
+    assert problem["field"] == "occurred_on" and "早于本街道启用日期" in problem["detail"]
     street.ok("POST", path, "staff_a", {"rule_code": "VOL", "occurred_on": opened.isoformat()})
     enrolment = {
         "community_id": street.communities["a"],

@@ -160,7 +160,7 @@ def test_an_import_row_naming_another_communitys_resident_reads_as_unknown(
     seen = upload(street, foreign)
     assert seen.status_code == 422, seen.text
     [row] = seen.json()["errors"]
-    assert row["field"] == "resident_id" and "unknown resident" in row["message"]
+    assert row["field"] == "resident_id" and "找不到居民" in row["message"]
     expected = upload(street, unknown)
     assert seen.text.replace(foreign, "<id>") == expected.text.replace(unknown, "<id>")
     assert event_count(street.services) == before

@@ -212,7 +212,7 @@ def test_staff_cancel_a_receipt_only_with_a_reason(browser: Browser, demo_site: 
     expect(page.locator("#rc-balance")).to_have_text(str(balance - 5))
     page.get_by_text("撤销这次兑换").click()
     page.get_by_role("button", name="确认撤销").click()
-    expect(page.locator("#e-reason")).to_have_text("撤销须注明理由")
+    expect(page.locator("#e-reason")).to_have_text("撤销须注明理由。请填写理由。")
     expect(page.locator("#rc-cancelled")).to_have_count(0)
     number = page.locator("#rc-number").inner_text()
     page.get_by_role("link", name="小票", exact=True).click()

@@ -132,7 +132,7 @@ def test_resident_page_statement_filters_and_exports(
     assert text.splitlines()[0].startswith("序号,发生日期,类型")
     assert all(",加分," in line for line in text.splitlines()[1:])
     page.goto(page.url.split("?")[0] + "?from=2026-02-30")
-    expect(page.locator("#e-from")).to_have_text("没有这一天")
+    expect(page.locator("#e-from")).to_have_text("没有 2026-02-30 这一天。请核对日期。")
     entries.first.get_by_role("link", name="更正").click()  # an entry is corrected from itself
     expect(page.get_by_label("减少的分数")).to_be_visible()
 

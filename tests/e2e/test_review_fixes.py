@@ -82,7 +82,7 @@ def test_a_correction_cannot_add_points_past_the_original(
         "staff_a",
         {"corrects_version": version, "points": 9990, "reason": "多加"},
     )
-    assert response.status_code == 422 and "new award" in response.json()["detail"]
+    assert response.status_code == 422 and "要多记分请新增一条记录" in response.json()["detail"]
     assert event_count(services) == before and street.balance(resident) == 10
 
 

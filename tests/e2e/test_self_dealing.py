@@ -43,7 +43,7 @@ def family(street: Street) -> tuple[str, str, str]:
     return me, spouse, house
 
 
-def assert_forbidden(response: Response, reason: str = "own household") -> None:
+def assert_forbidden(response: Response, reason: str = "本户") -> None:
     assert response.status_code == 403, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/forbidden") and reason in response.json()["detail"]
@@ -108,7 +108,7 @@ def test_every_command_judges_the_household_as_it_was_on_the_entry_date(street: 
     for path, body in attempts:
         assert_forbidden(street.call("POST", path, "staff_me", body))
     sheet = upload(street, [[spouse, "VOL", "2026-05-02", 1, "", "补录"]], "staff_me")
-    assert sheet.status_code == 422 and "own household" in sheet.json()["errors"][0]["message"]
+    assert sheet.status_code == 422 and "本户" in sheet.json()["errors"][0]["message"]
     assert event_count(street.services) == before
     after_leaving = {"rule_code": "VOL", "occurred_on": "2026-06-01"}
     street.ok("POST", f"/residents/{spouse}/awards", "staff_me", after_leaving)
@@ -134,5 +134,5 @@ def test_an_activity_neither_records_nor_awards_the_household_of_that_day(
     attendance = f"/activities/{activity}/attendance"
     assert_forbidden(street.call("POST", attendance, "staff_me", {"resident_id": spouse}))
     closed = street.ok("POST", f"/activities/{activity}/close", "staff_me")
-    assert set(closed["awarded"]) == {other} and "own household" in closed["refused"][spouse]
+    assert set(closed["awarded"]) == {other} and "本户" in closed["refused"][spouse]
     assert (street.balance(spouse), street.balance(other)) == (0, 10)

@@ -9,13 +9,14 @@ import pytest
 
 from api.services import Services
 from pointsbank.domain.account import Account
-from pointsbank.domain.common import Conflict, DomainError, Role
+from pointsbank.domain.common import Conflict, DomainError, NotFound, Role
 from pointsbank.domain.community import Community
 from pointsbank.passwords import WeakPassword
 from pointsbank.signin import LockedOut, SignInFailed
 from tests.accounts_helpers import PASSWORD, issue_token, open_account, operator_command
 from tests.conftest import event_count
 from tests.integration.test_ledger import ADMIN, command, enrol, setup_street
+from tests.refusals import raises_refusal
 
 
 def a_street(services: Services) -> UUID:
@@ -29,7 +30,7 @@ def test_linking_a_missing_resident_or_one_from_elsewhere_is_refused(services: S
     resident = a_street(services)
     before = event_count(services)
     for community, linked in (("a", uuid4()), ("b", resident)):
-        with pytest.raises(DomainError, match="没有居民") as refused:
+        with raises_refusal(DomainError, "invalid-command.account-resident-unknown") as refused:
             open_account(services, "li.na", Role.STAFF, community, linked)
         assert refused.value.extra == {"field": "resident_id"}
     assert event_count(services) == before
@@ -43,7 +44,7 @@ def test_a_user_name_is_unique_whatever_its_case(services: Services) -> None:
     a_street(services)
     open_account(services, "Zhang.Wei", Role.CLERK, "a")
     before = event_count(services)
-    with pytest.raises(Conflict, match="已被使用"):
+    with raises_refusal(Conflict, "conflict.user-name-taken"):
         open_account(services, "zhang.wei", Role.STAFF, "a", password="another fine one")
     assert event_count(services) == before
 
@@ -53,7 +54,7 @@ def test_a_weak_password_or_unknown_community_creates_nothing(services: Services
     before = event_count(services)
     with pytest.raises(WeakPassword):
         open_account(services, "wang", Role.STAFF, "a", password="12345678")
-    with pytest.raises(DomainError, match="unknown community"):
+    with raises_refusal(NotFound, "not-found.community"):
         open_account(services, "wang", Role.STAFF, "zz")
     assert event_count(services) == before
 
@@ -72,7 +73,7 @@ def test_wrong_password_and_unknown_user_fail_alike_then_lock(services: Services
     for _ in range(services.settings.sign_in_max_failures - 2):
         with pytest.raises(SignInFailed):
             sign_in.sign_in("clerk.a", "wrong password", "10.0.0.2", now)
-    with pytest.raises(LockedOut, match="锁定"):
+    with raises_refusal(LockedOut, "locked-out"):
         sign_in.sign_in("clerk.a", "wrong password", "10.0.0.3", now)
     with pytest.raises(LockedOut):  # even the right password, while the lock lasts
         sign_in.sign_in("clerk.a", PASSWORD, "10.0.0.3", now + timedelta(minutes=1))

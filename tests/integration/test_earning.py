@@ -28,6 +28,7 @@ from pointsbank.domain.terms import CapExceeded, Terms
 from pointsbank.registry import PersonalData
 from projections.earning_queries import EarningQueries
 from tests.conftest import event_count
+from tests.refusals import raises_refusal
 
 TODAY = date(2026, 11, 22)
 A = Community.id_for("a")
@@ -104,12 +105,12 @@ def test_approval_by_the_maker_the_beneficiary_or_their_household_is_refused(
     version = request.body["version"]
     before = event_count(bank)
     refusals = {
-        "maker": MAKER,
-        "yourself": Actor("staff-3", Role.STAFF, A, resident_id=beneficiary),
-        "own household": Actor("staff-4", Role.STAFF, A, resident_id=relative),
+        "forbidden.maker-approves": MAKER,
+        "forbidden.self": Actor("staff-3", Role.STAFF, A, resident_id=beneficiary),
+        "forbidden.own-household": Actor("staff-4", Role.STAFF, A, resident_id=relative),
     }
     for why, actor in refusals.items():
-        with pytest.raises(Forbidden, match=why):
+        with raises_refusal(Forbidden, why):
             bank.earning.approvals.approve(command(actor), beneficiary, version)
     with pytest.raises(NotFound):  # another community's resident is unknown there
         bank.earning.approvals.approve(
@@ -170,9 +171,9 @@ def test_closing_an_activity_awards_every_attendee_once(bank: Services) -> None:
     assert list(closed.body["refused"]) == [str(attendees[3])]  # nobody awards themselves
     assert [balance(bank, r) for r in [*attendees, no_show]] == [10, 10, 10, 0, 0]
     before = event_count(bank)
-    with pytest.raises(Conflict, match="closed"):
+    with raises_refusal(Conflict, "conflict.activity-closed"):
         bank.earning.activities.close(command(MAKER), activity)
-    with pytest.raises(Conflict, match="late attendee"):
+    with raises_refusal(Conflict, "conflict.activity-closed"):
         bank.earning.activities.record_attendance(command(MAKER), activity, no_show, None)
     assert event_count(bank) == before
     assert [balance(bank, r) for r in attendees] == [10, 10, 10, 0]

@@ -24,6 +24,7 @@ from pointsbank.settings import Settings
 from pointsbank.store import events_table
 from projections.projector import Projector
 from tests.conftest import event_count, stored_events
+from tests.refusals import raises_refusal
 
 ADMIN = Actor("admin-1", Role.ADMIN)
 TODAY = date(2026, 11, 22)
@@ -98,7 +99,7 @@ def test_same_key_with_a_different_request_is_refused(services: Services) -> Non
     resident = enrol(services, staff)
     services.bank.award(command(staff, "k", "body-1"), resident, "VOL", 1, TODAY, "")
     before = event_count(services)
-    with pytest.raises(DomainError, match="different request"):
+    with raises_refusal(DomainError, "idempotency-key-reused"):
         services.bank.award(command(staff, "k", "body-2"), resident, "VOL", 2, TODAY, "")
     assert event_count(services) == before
 

@@ -19,6 +19,7 @@ from pointsbank.domain.household import Household
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Category, Rule
 from pointsbank.domain.terms import Terms
+from tests.refusals import raises_refusal
 
 COMMUNITY = uuid4()
 AT = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
@@ -59,14 +60,14 @@ def test_the_resident_keeps_every_membership_with_its_dates() -> None:
 
 def test_a_linked_staff_member_may_not_act_on_their_own_points() -> None:
     me = given_resident()
-    with pytest.raises(Forbidden, match="yourself"):
+    with raises_refusal(Forbidden, "forbidden.self"):
         require_disinterested(linked(me), me, me, date(2026, 11, 1))
 
 
 def test_a_household_member_on_the_entry_date_is_refused_though_they_left_since() -> None:
     me = given_resident((HOME, "2026-01-01", None))
     member = given_resident((HOME, "2026-01-01", "2026-06-01"))
-    with pytest.raises(Forbidden, match="own household"):
+    with raises_refusal(Forbidden, "forbidden.own-household"):
         require_disinterested(linked(me), member, me, date(2026, 5, 31))
     require_disinterested(linked(me), member, me, date(2026, 6, 1))  # dated after they left
 
@@ -74,7 +75,7 @@ def test_a_household_member_on_the_entry_date_is_refused_though_they_left_since(
 def test_a_household_member_now_is_refused_for_an_entry_dated_before_they_joined() -> None:
     me = given_resident((HOME, "2026-01-01", None))
     newcomer = given_resident((OTHER, "2026-01-01", "2026-09-01"), (HOME, "2026-09-01", None))
-    with pytest.raises(Forbidden, match="own household"):
+    with raises_refusal(Forbidden, "forbidden.own-household"):
         require_disinterested(linked(me), newcomer, me, date(2026, 3, 1))
 
 
@@ -88,9 +89,9 @@ def test_an_unlinked_staff_member_or_an_unrelated_resident_is_not_refused() -> N
 def test_membership_changes_of_ones_own_household_are_refused() -> None:
     me = given_resident((HOME, "2026-01-01", "2026-10-01"))
     actor, someone = linked(me), uuid4()
-    with pytest.raises(Forbidden, match="own household"):
+    with raises_refusal(Forbidden, "forbidden.own-household-membership"):
         require_not_own_household(actor, me.id, OTHER.id, me, date(2026, 11, 1))  # moving oneself
-    with pytest.raises(Forbidden, match="own household"):
+    with raises_refusal(Forbidden, "forbidden.own-household-membership"):
         require_not_own_household(actor, someone, HOME.id, me, date(2026, 9, 1))  # then a member
     require_not_own_household(actor, someone, HOME.id, me, date(2026, 10, 1))  # after I left
     require_not_own_household(actor, someone, OTHER.id, me, date(2026, 9, 1))

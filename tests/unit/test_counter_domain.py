@@ -11,6 +11,7 @@ from pointsbank.domain.common import Actor, Context, DomainError, Role
 from pointsbank.domain.goods import Goods, GoodsWithdrawn, OutOfStock, OverHouseholdLimit
 from pointsbank.domain.receipt import AlreadyCancelled, Receipt
 from pointsbank.domain.resident import InsufficientPoints, Resident
+from tests.refusals import raises_refusal
 
 COMMUNITY = uuid4()
 CLERK = Actor("clerk-1", Role.CLERK, COMMUNITY)
@@ -49,13 +50,13 @@ def test_taking_goods_lowers_stock_and_costs_the_price() -> None:
 @pytest.mark.parametrize("quantity", [0, -1, 101, 10**9])
 def test_absurd_quantities_are_refused(quantity: int) -> None:
     goods = rice(stock=500)
-    with pytest.raises(DomainError, match="quantity"):
+    with raises_refusal(DomainError, "invalid-command.goods-range"):
         goods.take(uuid4(), quantity, "h", ctx())
 
 
 def test_out_of_stock_says_what_is_left() -> None:
     goods = rice(stock=2)
-    with pytest.raises(OutOfStock, match="剩余 2") as refused:
+    with raises_refusal(OutOfStock, "out-of-stock") as refused:
         goods.take(uuid4(), 3, "h", ctx())
     assert refused.value.extra["stock"] == 2
     assert goods.stock == 2 and len(goods.collect_events()) == 1
@@ -65,7 +66,7 @@ def test_household_limit_counts_per_month_and_a_return_gives_it_back() -> None:
     goods = rice(stock=10, limit=1)
     receipt_id = uuid4()
     goods.take(receipt_id, 1, "household:h", ctx())
-    with pytest.raises(OverHouseholdLimit, match="每户每月限 1"):
+    with raises_refusal(OverHouseholdLimit, "over-household-limit"):
         goods.take(uuid4(), 1, "household:h", ctx())
     goods.take(uuid4(), 1, "household:other", ctx())
     goods.take(uuid4(), 1, "household:h", ctx(today=date(2026, 12, 1)))
@@ -96,9 +97,10 @@ def test_restock_and_price_change() -> None:
 
 def test_redeeming_more_than_the_balance_says_the_shortfall() -> None:
     resident = resident_with(30)
-    with pytest.raises(InsufficientPoints, match="还差 20") as refused:
+    with raises_refusal(InsufficientPoints, "insufficient-points") as refused:
         resident.redeem(uuid4(), 50, "兑换", ctx())
     assert refused.value.extra == {"balance": 30, "points": 50, "shortfall": 20}
+    assert "需要 50 分，当前余额 30 分，还差 20 分" in refused.value.detail
     resident.redeem(uuid4(), 30, "兑换", ctx())
     assert resident.balance == 0
 

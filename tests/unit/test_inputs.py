@@ -3,7 +3,6 @@ point applies them)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -53,19 +52,20 @@ def test_text_is_stored_nfc_and_trimmed(raw: str, kind: Any, stored: str) -> Non
         ("记\uffff", NOTE, "U+FFFF"),
         ("记\U0001fffe", NOTE, "U+1FFFE"),
         ("记\ufdd0", NOTE, "U+FDD0"),
-        ("家" * 101, NAME, "at most 100"),
-        ("王" * 51, PERSON_NAME, "at most 50"),
-        ("记" * 501, NOTE, "at most 500"),
+        ("家" * 101, NAME, "At most 100"),
+        ("王" * 51, PERSON_NAME, "At most 50"),
+        ("记" * 501, NOTE, "At most 500"),
         ("V OL", CODE, "letters"),
         ("规则", CODE, "letters"),
         ("  ", NAME, "empty"),
-        (5, NAME, "text"),
-        (None, NOTE, "text"),
+        (5, NAME, "be text"),
+        (None, NOTE, "be text"),
     ],
 )
 def test_control_characters_lengths_and_non_text_are_refused(raw: Any, kind: Any, why: str) -> None:
-    with pytest.raises(InputRefused, match=re.escape(why)):
+    with pytest.raises(InputRefused) as refusal:
         clean_text(raw, kind)
+    assert why in refusal.value.text("en")
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,10 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, cast
 from uuid import UUID, uuid4
 
-import pytest
-
 from pointsbank.domain.common import Actor, Conflict, Context, DomainError, Role
 from pointsbank.domain.year import CommunityYear, YearClosed, require_open
 from pointsbank.years import require_years_open_from
+from tests.refusals import raises_refusal
 
 if TYPE_CHECKING:
     from pointsbank.application import PointsBank
@@ -41,27 +40,28 @@ def test_closing_records_the_digest_and_the_freeze_position() -> None:
 
 def test_a_year_that_has_not_ended_cannot_be_closed() -> None:
     year = CommunityYear.start(uuid4(), 2025, ctx(today=date(2025, 12, 31)))
-    with pytest.raises(DomainError, match="has not ended"):
+    with raises_refusal(DomainError, "invalid-command.year-not-ended"):
         year.close("d", 1, {}, ctx(today=date(2025, 12, 31)))
 
 
 def test_closed_years_refuse_entries_and_reopen_only_with_a_reason() -> None:
     year = closed_year()
-    with pytest.raises(Conflict, match="already closed"):
+    with raises_refusal(Conflict, "conflict.year-already-closed"):
         year.close("d", 1, {}, ctx())
-    with pytest.raises(YearClosed, match="2025"):
+    with raises_refusal(YearClosed, "year-closed") as closed:
         require_open(year, date(2025, 3, 1))
-    with pytest.raises(DomainError, match="reason"):
+    assert closed.value.extra["year"] == 2025
+    with raises_refusal(DomainError, "invalid-command.reopen-reason"):
         year.reopen("  ", ctx(ADMIN))
     year.reopen("补录", ctx(ADMIN))
     require_open(year, date(2025, 3, 1))
     require_open(None, date(2025, 3, 1))
-    with pytest.raises(Conflict, match="not closed"):
+    with raises_refusal(Conflict, "conflict.year-not-closed"):
         year.reopen("again", ctx(ADMIN))
 
 
 def test_years_outside_the_supported_range_are_refused() -> None:
-    with pytest.raises(DomainError, match="between"):
+    with raises_refusal(DomainError, "invalid-command.year-range"):
         CommunityYear.start(uuid4(), 1999, ctx())
 
 
@@ -79,7 +79,8 @@ def test_a_membership_change_effective_in_or_before_a_closed_year_is_refused() -
     year = closed_year()
     books = cast("PointsBank", Books(year))
     for effective_on in (date(2025, 6, 1), date(2024, 6, 1)):  # 2024 spans into 2025
-        with pytest.raises(YearClosed, match="membership changes dated"):
+        with raises_refusal(YearClosed, "year-closed") as closed:
             require_years_open_from(books, year.community_id, effective_on, date(2026, 3, 1))
+        assert "membership changes dated" in closed.value.text("en")
     require_years_open_from(books, year.community_id, date(2026, 1, 1), date(2026, 3, 1))
     require_years_open_from(books, uuid4(), date(2024, 6, 1), date(2026, 3, 1))

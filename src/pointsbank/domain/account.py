@@ -128,7 +128,7 @@ class Account(Aggregate):
         require(
             0 < len(display_name) <= MAX_DISPLAY_NAME and display_name.isprintable(),
             DomainError(
-                f"姓名须为 1 到 {MAX_DISPLAY_NAME} 个字符 (display name length)",
+                "invalid-command.display-name", {"max": MAX_DISPLAY_NAME},
                 field="display_name",
             ),
         )
@@ -136,7 +136,7 @@ class Account(Aggregate):
         require(
             role is not Role.RESIDENT or resident_id is not None,
             DomainError(
-                "居民账户须关联居民编号 (must be linked to its resident)", field="resident_id"
+                "invalid-command.resident-account-unlinked", field="resident_id"
             ),
         )
         return cls._create(
@@ -159,13 +159,13 @@ class Account(Aggregate):
         _check_scope(role, community_ids)
         require(
             (role, community_ids) != (self.role, self.community_ids),
-            DomainError("账户已是这个角色和社区 (already this role and scope)", field="role"),
+            DomainError("invalid-command.role-unchanged", field="role"),
         )
         if self.resident_id is not None and role is Role.RESIDENT:
             require(
                 community_ids == self.community_ids,
                 DomainError(
-                    "居民账户只服务于其居住的社区 (a resident's own community)", field="role"
+                    "invalid-command.resident-own-community", field="role"
                 ),
             )
         self.trigger_event(
@@ -176,15 +176,15 @@ class Account(Aggregate):
         )
 
     def disable(self, ctx: Context) -> None:
-        require(not self.disabled, DomainError("账户已经停用 (the account is already disabled)"))
+        require(not self.disabled, DomainError("invalid-command.account-already-disabled"))
         require(
             ctx.actor.user_id != str(self.id),
-            DomainError("不能停用自己的账户 (you may not disable your own account)"),
+            DomainError("invalid-command.disable-self"),
         )
         self.trigger_event(self.Disabled, **ctx.meta(ctx.today, "account disabled"))
 
     def enable(self, ctx: Context) -> None:
-        require(self.disabled, DomainError("账户未停用 (the account is not disabled)"))
+        require(self.disabled, DomainError("invalid-command.account-not-disabled"))
         self.trigger_event(self.Enabled, **ctx.meta(ctx.today, "account re-enabled"))
 
     def reset_password(self, ctx: Context) -> None:
@@ -193,7 +193,7 @@ class Account(Aggregate):
     def change_password(self, ctx: Context) -> None:
         require(
             ctx.actor.user_id == str(self.id),
-            DomainError("只有本人可以修改密码，他人只能重置 (only the holder changes it)"),
+            DomainError("invalid-command.password-not-yours"),
         )
         self.trigger_event(self.PasswordChanged, **ctx.meta(ctx.today, "password changed"))
 
@@ -203,16 +203,11 @@ class Account(Aggregate):
     ) -> None:
         require(
             0 < len(label) <= MAX_TOKEN_LABEL and label.isprintable(),
-            DomainError(
-                f"令牌用途须为 1 到 {MAX_TOKEN_LABEL} 个可见字符 (token label)", field="label"
-            ),
+            DomainError("invalid-command.token-label", {"max": MAX_TOKEN_LABEL}, field="label"),
         )
         require(
             expires_at is None or (expires_at.tzinfo is not None and expires_at > ctx.at),
-            DomainError(
-                "过期时间须为带时区的将来时间 (expires_at must be a future time with a zone)",
-                field="expires_at",
-            ),
+            DomainError("invalid-command.token-expiry", field="expires_at"),
         )
         self.trigger_event(
             self.ApiTokenIssued,
@@ -226,7 +221,7 @@ class Account(Aggregate):
         """Revoke a live token of this account; any other id answers as unknown."""
         require(
             self.api_tokens.get(str(token_id), False),
-            NotFound(f"unknown token {token_id}", token_id=str(token_id)),
+            NotFound("not-found.token", token_id=str(token_id)),
         )
         self.trigger_event(
             self.ApiTokenRevoked, token_id=token_id, **ctx.meta(ctx.today, "API token revoked")
@@ -239,7 +234,7 @@ def _check_name(name: str) -> None:
         0 < len(normal) <= MAX_NAME
         and all(c.isalnum() or c in "._-@" for c in normal)
         and normal.isprintable(),
-        DomainError(f"用户名须为 1 到 {MAX_NAME} 个字母、数字或 . _ - @ (user name)", field="name"),
+        DomainError("invalid-command.user-name", {"max": MAX_NAME}, field="name"),
     )
 
 
@@ -248,14 +243,14 @@ def _check_scope(role: Role, community_ids: list[UUID]) -> None:
         require(
             len(community_ids) == 1,
             DomainError(
-                f"{role.value} 账户须属于一个社区 (serves exactly one community)", field="community"
+                "invalid-command.role-needs-community", {"role": role.value}, field="community"
             ),
         )
     else:
         require(
             not community_ids,
             DomainError(
-                f"{role.value} 账户服务全街道，不选社区 (serves the whole street)",
+                "invalid-command.role-street-wide", {"role": role.value},
                 field="community",
             ),
         )

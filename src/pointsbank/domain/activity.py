@@ -94,14 +94,21 @@ class Activity(Aggregate):
         organiser: str,
         ctx: Context,
     ) -> Activity:
-        require(rule.active, DomainError(f"rule {rule.code} is retired", field="rule_code"))
+        require(
+            rule.active,
+            DomainError(
+                "invalid-command.rule-retired", {"rule_code": rule.code}, field="rule_code"
+            ),
+        )
         require(
             not rule.is_deduction,
-            DomainError(f"rule {rule.code} is a deduction rule", field="rule_code"),
+            DomainError(
+                "invalid-command.rule-is-deduction", {"rule_code": rule.code}, field="rule_code"
+            ),
         )
         require(
             0 < capacity <= MAX_CAPACITY,
-            DomainError(f"capacity must be between 1 and {MAX_CAPACITY}", field="capacity"),
+            DomainError("invalid-command.capacity", {"max": MAX_CAPACITY}, field="capacity"),
         )
         return cls._create(
             cls.Created,
@@ -121,7 +128,7 @@ class Activity(Aggregate):
         self.require_open()
         require(
             str(resident_id) not in self.signed_up,
-            Conflict("该居民已报名 / the resident is already signed up", field="resident_id"),
+            Conflict("conflict.already-signed-up", field="resident_id"),
         )
         self._require_room(len(self.signed_up))
         self.trigger_event(
@@ -152,9 +159,8 @@ class Activity(Aggregate):
         require(
             not self.closed,
             Conflict(
-                f"活动「{self.title}」已结束，不再发放积分；迟到的参加者请单独补录积分 / "
-                "the activity is closed and awards nothing more: award a late attendee "
-                "individually (the correction path)",
+                "conflict.activity-closed",
+                {"title": self.title},
                 activity_id=str(self.id),
             ),
         )
@@ -162,5 +168,7 @@ class Activity(Aggregate):
     def _require_room(self, taken: int) -> None:
         require(
             taken < self.capacity,
-            DomainError(f"名额已满 / the activity is full ({self.capacity})", field="capacity"),
+            DomainError(
+                "invalid-command.activity-full", {"capacity": self.capacity}, field="capacity"
+            ),
         )

@@ -12,7 +12,7 @@ from pointsbank.domain.resident import Resident
 def require_role(actor: Actor, *roles: Role) -> None:
     if actor.role not in roles:
         allowed = ", ".join(role.value for role in roles)
-        raise Forbidden(f"role {actor.role.value} may not do this (needs one of: {allowed})")
+        raise Forbidden("forbidden.role", {"role": actor.role.value, "allowed": allowed})
 
 
 def can_see(actor: Actor, community_id: UUID | None) -> bool:
@@ -29,7 +29,7 @@ def require_community(actor: Actor, community_id: UUID) -> None:
     For a community itself, which every account may list; a record of another community is
     loaded through `can_see` and answers as unknown instead."""
     if not can_see(actor, community_id):
-        raise Forbidden("you act only inside your own community")
+        raise Forbidden("forbidden.other-community")
 
 
 def require_disinterested(
@@ -40,11 +40,10 @@ def require_disinterested(
     if actor.resident_id is None:
         return
     if actor.resident_id == beneficiary.id:
-        raise Forbidden("不能为本人记分或审批 / you may not act on points for yourself")
+        raise Forbidden("forbidden.self")
     if own is not None and own.households(occurred_on) & beneficiary.households(occurred_on):
         raise Forbidden(
-            "不能为本户成员记分或审批 / you may not act on the points of your own household"
-            " (as it was on the entry's date or as it is now)"
+            "forbidden.own-household"
         )
 
 
@@ -59,6 +58,5 @@ def require_not_own_household(
         own is not None and household_id in own.households(effective_on)
     ):
         raise Forbidden(
-            "不能变更本户的家庭成员 / you may not change the membership of your own household;"
-            " ask another staff member"
+            "forbidden.own-household-membership"
         )

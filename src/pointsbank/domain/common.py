@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -9,6 +10,8 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+
+from pointsbank.domain.messages import DEFAULT, Language, render
 
 MAX_POINTS_PER_EVENT = 10_000
 
@@ -74,10 +77,21 @@ class DomainError(Exception):
     status = 422
     code = "invalid-command"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, key: str, params: Mapping[str, Any] | None = None, /, **extra: Any) -> None:
+        """`key` names the message in the catalogue; its placeholders are filled from `params`
+        and the extension members `extra` (which also travel to clients as they are)."""
+        self.key = key
+        self.params = {**extra, **(params or {})}
         self.extra = extra
+        super().__init__(self.detail)
+
+    @property
+    def detail(self) -> str:
+        """The message in the default language (zh-CN), for pages, logs and the command line."""
+        return self.text(DEFAULT)
+
+    def text(self, language: Language) -> str:
+        return render(self.key, self.params, language)
 
 
 class NotFound(DomainError):
@@ -105,15 +119,14 @@ def check_occurred_on(occurred_on: date, ctx: Context, *, field: str = "occurred
     require(
         occurred_on <= ctx.today,
         DomainError(
-            f"{field} {occurred_on} 晚于今天 / is in the future (today is {ctx.today})",
+            "invalid-command.date-in-future", {"day": occurred_on, "today": ctx.today},
             field=field,
         ),
     )
     require(
         occurred_on >= ctx.opened_on,
         DomainError(
-            f"{field} {occurred_on} 早于本街道启用日期 / is before the street opened "
-            f"({ctx.opened_on}, POINTSBANK_STREET_OPENED_ON)",
+            "invalid-command.date-before-opening", {"day": occurred_on, "opened": ctx.opened_on},
             field=field,
         ),
     )
@@ -122,5 +135,5 @@ def check_occurred_on(occurred_on: date, ctx: Context, *, field: str = "occurred
 def check_points(points: int, *, field: str = "points") -> None:
     require(
         0 < points <= MAX_POINTS_PER_EVENT,
-        DomainError(f"{field} must be between 1 and {MAX_POINTS_PER_EVENT}", field=field),
+        DomainError("invalid-command.points-range", {"max": MAX_POINTS_PER_EVENT}, field=field),
     )

@@ -45,7 +45,9 @@ class Community(Aggregate):
     def add_grid(self, code: str, name: str, ctx: Context) -> None:
         require(
             code not in self.grids,
-            DomainError(f"grid {code} already exists in community {self.code}", field="code"),
+            DomainError(
+                "invalid-command.grid-exists", {"code": code, "community": self.code}, field="code"
+            ),
         )
         self.trigger_event(
             self.GridAdded, code=code, name=name, **ctx.meta(ctx.today, "grid added")
@@ -54,5 +56,7 @@ class Community(Aggregate):
     def require_grid(self, code: str) -> None:
         require(
             code in self.grids,
-            DomainError(f"community {self.code} has no grid {code}", field="grid"),
+            DomainError(
+                "invalid-command.grid-unknown", {"code": code, "community": self.code}, field="grid"
+            ),
         )

@@ -36,7 +36,7 @@ def month_of(day: date) -> str:
 
 def check_range(value: int, low: int, high: int, field: str) -> None:
     if not low <= value <= high:
-        raise DomainError(f"{field} 须在 {low} 到 {high} 之间 (must be {low}..{high})", field=field)
+        raise DomainError("invalid-command.goods-range", {"low": low, "high": high}, field=field)
 
 
 class Goods(Aggregate):
@@ -131,12 +131,14 @@ class Goods(Aggregate):
     def change_price(self, price: int, reason: str, ctx: Context) -> None:
         check_range(price, 1, MAX_PRICE, "price")
         if price == self.price:
-            raise DomainError(f"价格已是 {price} 积分 (price is already {price})", field="price")
+            raise DomainError("invalid-command.price-unchanged", {"price": price}, field="price")
         self.trigger_event(self.PriceChanged, price=price, **ctx.meta(ctx.today, reason))
 
     def withdraw(self, reason: str, ctx: Context) -> None:
         if not self.active:
-            raise GoodsWithdrawn(f"{self.name} 已下架 (already withdrawn)", goods_id=str(self.id))
+            raise GoodsWithdrawn(
+                "goods-withdrawn.already", {"name": self.name}, goods_id=str(self.id)
+            )
         self.trigger_event(self.Withdrawn, **ctx.meta(ctx.today, reason))
 
     def take(self, receipt_id: UUID, quantity: int, household: str, ctx: Context) -> int:
@@ -144,10 +146,11 @@ class Goods(Aggregate):
         goods_id = str(self.id)
         check_range(quantity, 1, MAX_LINE_QUANTITY, "quantity")
         if not self.active:
-            raise GoodsWithdrawn(f"{self.name} 已下架 (withdrawn)", goods_id=goods_id)
+            raise GoodsWithdrawn("goods-withdrawn", {"name": self.name}, goods_id=goods_id)
         if quantity > self.stock:
             raise OutOfStock(
-                f"{self.name} 库存不足：剩余 {self.stock} (only {self.stock} left)",
+                "out-of-stock",
+                {"name": self.name},
                 goods_id=goods_id,
                 stock=self.stock,
             )
@@ -155,8 +158,8 @@ class Goods(Aggregate):
         already = self.taken.get(month, {}).get(household, 0)
         if self.household_limit and already + quantity > self.household_limit:
             raise OverHouseholdLimit(
-                f"{self.name} 每户每月限 {self.household_limit}，本月已兑 {already} "
-                f"(household limit {self.household_limit} a month, {already} taken)",
+                "over-household-limit",
+                {"name": self.name},
                 goods_id=goods_id,
                 limit=self.household_limit,
                 taken=already,

@@ -57,7 +57,6 @@ class IdempotencyRecord(Aggregate):
     def replay(self, fingerprint: str) -> tuple[int, dict[str, Any]]:
         if fingerprint != self.fingerprint:
             raise KeyReused(
-                "this Idempotency-Key was already used for a different request; "
-                "use a new key for a new request"
+                "idempotency-key-reused"
             )
         return self.status, self.body

@@ -92,7 +92,7 @@ class Receipt(Aggregate):
     def cancel(self, reason: str, ctx: Context) -> None:
         if self.cancelled:
             raise AlreadyCancelled(
-                f"小票 {self.number} 已撤销，不能重复撤销 (receipt already cancelled)",
+                "receipt-cancelled", {"number": self.number},
                 receipt_id=str(self.id),
             )
         self.trigger_event(self.Cancelled, points=self.points, **ctx.meta(ctx.today, reason))

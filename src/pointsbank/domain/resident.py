@@ -250,7 +250,10 @@ class Resident(Aggregate):
         return str(version) in self.pending_requests()
 
     def award(self, rule: Rule, quantity: int, occurred_on: date, note: str, ctx: Context) -> int:
-        require(not rule.is_deduction, DomainError(f"rule {rule.code} is a deduction rule"))
+        require(
+            not rule.is_deduction,
+            DomainError("invalid-command.rule-is-deduction", {"rule_code": rule.code}),
+        )
         points = self._points_for(rule, quantity, occurred_on, ctx)
         if rule.terms_for(self.community_id).needs_approval(points, deduction=False):
             return self._request(
@@ -269,8 +272,13 @@ class Resident(Aggregate):
     def deduct(
         self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context
     ) -> int:
-        require(rule.is_deduction, DomainError(f"rule {rule.code} is not a deduction rule"))
-        require(bool(reason.strip()), DomainError("a deduction needs a reason", field="reason"))
+        require(
+            rule.is_deduction,
+            DomainError("invalid-command.rule-not-deduction", {"rule_code": rule.code}),
+        )
+        require(
+            bool(reason.strip()), DomainError("invalid-command.deduction-reason", field="reason")
+        )
         points = self._points_for(rule, quantity, occurred_on, ctx)
         return self._request("deduction", rule, quantity, points, occurred_on, reason, ctx)
 
@@ -304,9 +312,9 @@ class Resident(Aggregate):
         request = self.pending_request(request_version)
         require(
             request["requested_by"] != ctx.actor.user_id,
-            Forbidden("经办人不能审批自己提交的申请 / the maker may not approve their own request"),
+            Forbidden("forbidden.maker-approves"),
         )
-        require(rule.code == request["rule_code"], DomainError("not the request's rule"))
+        require(rule.code == request["rule_code"], DomainError("invalid-command.request-rule"))
         self.trigger_event(
             self.ApprovalGranted,
             request_version=request_version,
@@ -323,7 +331,9 @@ class Resident(Aggregate):
 
     def refuse(self, request_version: int, reason: str, ctx: Context) -> int:
         self.pending_request(request_version)
-        require(bool(reason.strip()), DomainError("a rejection needs a reason", field="reason"))
+        require(
+            bool(reason.strip()), DomainError("invalid-command.rejection-reason", field="reason")
+        )
         self.trigger_event(
             self.ApprovalRefused, request_version=request_version, **ctx.meta(ctx.today, reason)
         )
@@ -333,17 +343,23 @@ class Resident(Aggregate):
         request = self.pending_requests().get(str(request_version))
         if request is None:
             raise NotFound(
-                f"resident has no pending request at version {request_version}",
+                "not-found.pending-request",
+                {"version": request_version},
                 field="request_version",
             )
         return request
 
     def _points_for(self, rule: Rule, quantity: int, occurred_on: date, ctx: Context) -> int:
-        require(rule.active, DomainError(f"rule {rule.code} is retired", field="rule_code"))
+        require(
+            rule.active,
+            DomainError(
+                "invalid-command.rule-retired", {"rule_code": rule.code}, field="rule_code"
+            ),
+        )
         terms = rule.terms_for(self.community_id)
         require(
             terms.mode == Mode.PER_HOUR or 0 < quantity <= MAX_QUANTITY,
-            DomainError(f"quantity must be between 1 and {MAX_QUANTITY}", field="quantity"),
+            DomainError("invalid-command.quantity-range", {"max": MAX_QUANTITY}, field="quantity"),
         )
         check_occurred_on(occurred_on, ctx)
         terms.require_in_force(rule.code, occurred_on)
@@ -371,21 +387,26 @@ class Resident(Aggregate):
         entry = self.entries.get(str(corrects_version))
         if entry is None:
             raise NotFound(
-                f"resident has no award or deduction at version {corrects_version}",
+                "not-found.entry",
+                {"version": corrects_version},
                 field="corrects_version",
             )
+        require(points != 0, DomainError("invalid-command.correction-zero", field="points"))
         require(
-            points != 0, DomainError("a correction of 0 points changes nothing", field="points")
+            bool(reason.strip()), DomainError("invalid-command.correction-reason", field="reason")
         )
-        require(bool(reason.strip()), DomainError("a correction needs a reason", field="reason"))
         net = entry["net"] + points
         sign = 1 if entry["original"] > 0 else -1
         require(
             0 <= net * sign <= abs(entry["original"]),
             DomainError(
-                f"更正只能减少原记录 / a correction may take this {entry['kind']} from "
-                f"{entry['net']} to between 0 and {entry['original']}, not to {net}; "
-                "more points need a new award or deduction",
+                "invalid-command.correction-range",
+                {
+                    "kind": entry["kind"],
+                    "net": entry["net"],
+                    "original": entry["original"],
+                    "result": net,
+                },
                 field="points",
             ),
         )
@@ -402,7 +423,7 @@ class Resident(Aggregate):
         entry = self.entries.get(str(corrects_version))
         require(
             entry is None or entry["net"] != 0,
-            DomainError(f"the entry at version {corrects_version} is already reversed"),
+            DomainError("invalid-command.already-reversed", {"version": corrects_version}),
         )
         return self.correct(corrects_version, -entry["net"] if entry else 1, reason, ctx)
 
@@ -411,8 +432,7 @@ class Resident(Aggregate):
         check_points(points)
         if points > self.balance:
             raise InsufficientPoints(
-                f"积分不足：余额 {self.balance}，需要 {points}，还差 {points - self.balance} "
-                f"(balance {self.balance}, short by {points - self.balance})",
+                "insufficient-points",
                 balance=self.balance,
                 points=points,
                 shortfall=points - self.balance,
@@ -435,7 +455,7 @@ class Resident(Aggregate):
     def record_erasure(self, ctx: Context) -> None:
         require(
             not self.__dict__.get("erased", False),
-            Conflict("该居民的个人信息已删除 / this resident's personal data is already erased"),
+            Conflict("conflict.already-erased"),
         )
         self.trigger_event(
             self.PersonalDataErased,
@@ -445,16 +465,16 @@ class Resident(Aggregate):
     def join_household(self, household: Household, joined_on: date, ctx: Context) -> None:
         require(
             household.community_id == self.community_id,
-            DomainError("the household belongs to another community", field="household_id"),
+            DomainError("invalid-command.household-other-community", field="household_id"),
         )
         require(
             self.household_id is None,
-            DomainError("the resident already belongs to a household; leave it first"),
+            DomainError("invalid-command.already-in-household"),
         )
         check_occurred_on(joined_on, ctx, field="joined_on")
         require(
             self.household_left_on is None or joined_on >= self.household_left_on,
-            DomainError("joined_on is before the resident left their last household"),
+            DomainError("invalid-command.joined-before-left"),
         )
         self.trigger_event(
             self.JoinedHousehold, household_id=household.id, **ctx.meta(joined_on, "joined")
@@ -462,14 +482,12 @@ class Resident(Aggregate):
 
     def leave_household(self, household_id: UUID, left_on: date, ctx: Context) -> None:
         if self.household_id != household_id:
-            raise DomainError("the resident is not a member of this household")
+            raise DomainError("invalid-command.not-a-member")
         check_occurred_on(left_on, ctx, field="left_on")
         assert self.household_since is not None
         require(
             left_on > self.household_since,
-            DomainError(
-                f"left_on must be after the day the resident joined ({self.household_since})"
-            ),
+            DomainError("invalid-command.left-before-joined", {"joined": self.household_since}),
         )
         self.trigger_event(
             self.LeftHousehold, household_id=self.household_id, **ctx.meta(left_on, "left")

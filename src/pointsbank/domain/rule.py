@@ -128,7 +128,14 @@ class Rule(Aggregate):
         self, community_id: UUID, overrides: dict[str, Any], reason: str, ctx: Context
     ) -> None:
         unknown = set(overrides) - OVERRIDABLE
-        require(not unknown, DomainError(f"cannot override {sorted(unknown)}", field="overrides"))
+        require(
+            not unknown,
+            DomainError(
+                "invalid-command.override-unknown",
+                {"names": ", ".join(sorted(unknown))},
+                field="overrides",
+            ),
+        )
         if "points" in overrides:
             check_rule_points(overrides["points"])
         self.standard_terms().overridden(overrides).check()
@@ -145,15 +152,18 @@ class Rule(Aggregate):
         require(
             effective_on <= ctx.today,
             DomainError(
-                "修订不能预先生效 / a revision takes effect when recorded: "
-                f"effective_on {effective_on} is after today ({ctx.today})",
+                "invalid-command.revision-in-future",
+                {"day": effective_on, "today": ctx.today},
                 field="effective_on",
             ),
         )
         self.trigger_event(self.Revised, name=name, points=points, **ctx.meta(effective_on, reason))
 
     def retire(self, reason: str, ctx: Context) -> None:
-        require(self.active, DomainError(f"rule {self.code} is already retired"))
+        require(
+            self.active,
+            DomainError("invalid-command.rule-already-retired", {"rule_code": self.code}),
+        )
         self.trigger_event(self.Retired, **ctx.meta(ctx.today, reason))
 
     @property
@@ -186,8 +196,8 @@ class Rule(Aggregate):
         require(
             minutes is not None,
             DomainError(
-                f"规则 {self.code} 按小时计分，请填写服务分钟数 / rule {self.code} is per hour: "
-                "give the minutes served",
+                "invalid-command.minutes-needed",
+                {"rule_code": self.code},
                 field="minutes",
             ),
         )
@@ -200,13 +210,15 @@ class Rule(Aggregate):
         if self.terms_for(community_id).mode == Mode.PER_HOUR:
             require(
                 0 < quantity <= MAX_MINUTES,
-                DomainError(f"minutes must be between 1 and {MAX_MINUTES}", field="minutes"),
+                DomainError("invalid-command.minutes-range", {"max": MAX_MINUTES}, field="minutes"),
             )
             points = rate * quantity // 60
             require(
                 points > 0,
                 DomainError(
-                    f"{quantity} minutes earn no points at {rate} an hour", field="minutes"
+                    "invalid-command.minutes-too-few",
+                    {"minutes": quantity, "rate": rate},
+                    field="minutes",
                 ),
             )
             return points
@@ -216,5 +228,5 @@ class Rule(Aggregate):
 def check_rule_points(points: int) -> None:
     require(
         0 < points <= 1000,
-        DomainError("a rule is worth between 1 and 1000 points", field="points"),
+        DomainError("invalid-command.rule-points-range", field="points"),
     )

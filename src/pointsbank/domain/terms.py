@@ -15,7 +15,7 @@ from typing import Any
 from pointsbank.domain.common import DomainError, require
 
 MAX_MINUTES = 24 * 60
-PERIODS = {"day": ("每日", "当日"), "month": ("每月", "当月"), "year": ("每年", "当年")}
+PERIODS = ("day", "month", "year")  # their words are in the message catalogue
 OVERRIDABLE = frozenset({"points", "cap_day", "cap_month", "cap_year", "approval_above"})
 
 
@@ -54,18 +54,18 @@ class Terms:
     def check(self) -> Terms:
         require(
             self.mode in {m.value for m in Mode},
-            DomainError(f"unknown computation mode {self.mode}", field="mode"),
+            DomainError("invalid-command.mode-unknown", {"mode": self.mode}, field="mode"),
         )
         for name in ("cap_day", "cap_month", "cap_year", "approval_above"):
             value = getattr(self, name)
             require(
                 value is None or 0 < value <= 1_000_000,
-                DomainError(f"{name} must be a positive number of points", field=name),
+                DomainError("invalid-command.terms-points", {"name": name}, field=name),
             )
         require(
             not (self.in_force_from and self.in_force_until)
             or self.in_force_from <= self.in_force_until,
-            DomainError("in_force_from is after in_force_until", field="in_force_until"),
+            DomainError("invalid-command.in-force-order", field="in_force_until"),
         )
         return self
 
@@ -82,8 +82,13 @@ class Terms:
         require(
             (since is None or since <= occurred_on) and (until is None or occurred_on <= until),
             DomainError(
-                f"规则 {code} 在 {occurred_on} 不在有效期内 / rule {code} is not in force on "
-                f"{occurred_on} (in force {since or '…'} to {until or '…'})",
+                "invalid-command.rule-not-in-force",
+                {
+                    "rule_code": code,
+                    "day": occurred_on,
+                    "since": since or "…",
+                    "until": until or "…",
+                },
                 field="occurred_on",
             ),
         )
@@ -120,11 +125,8 @@ def check_caps(
             p for code, on, p in counted if code == rule_code and period_key(period, on) == key
         )
         if already + points > limit:
-            label, span = PERIODS[period]
             raise CapExceeded(
-                f"超出{label}上限：规则 {rule_code} {label}上限 {limit} 分，该居民{span}已有 "
-                f"{already} 分，本次 {points} 分 / over the {period} cap of rule {rule_code}: "
-                f"limit {limit}, the resident already has {already}, this request {points}",
+                f"cap-exceeded.{period}",
                 cap=period,
                 limit=limit,
                 already=already,

@@ -74,11 +74,10 @@ class CommunityYear(Aggregate):
         self, digest: str, up_to_position: int, summary: dict[str, Any], ctx: Context
     ) -> None:
         if self.closed:
-            raise Conflict(f"{self.year} 年度已关闭 year {self.year} is already closed")
+            raise Conflict("conflict.year-already-closed", {"year": self.year})
         if self.year >= ctx.today.year:
             raise DomainError(
-                f"{self.year} 年度尚未结束 year {self.year} has not ended yet"
-                f" (today is {ctx.today})",
+                "invalid-command.year-not-ended", {"year": self.year, "today": ctx.today},
                 field="year",
             )
         self.trigger_event(
@@ -93,9 +92,9 @@ class CommunityYear(Aggregate):
 
     def reopen(self, reason: str, ctx: Context) -> None:
         if not self.closed:
-            raise Conflict(f"{self.year} 年度未关闭 year {self.year} is not closed")
+            raise Conflict("conflict.year-not-closed", {"year": self.year})
         if not reason.strip():
-            raise DomainError("reopening a year needs a reason", field="reason")
+            raise DomainError("invalid-command.reopen-reason", field="reason")
         self.trigger_event(
             self.Reopened,
             community_id=self.community_id,
@@ -106,7 +105,9 @@ class CommunityYear(Aggregate):
 
 def check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DomainError(f"year must be between {FIRST_YEAR} and {LAST_YEAR}", field="year")
+        raise DomainError(
+            "invalid-command.year-range", {"first": FIRST_YEAR, "last": LAST_YEAR}, field="year"
+        )
 
 
 def require_open(year: CommunityYear | None, occurred_on: date, what: str = "entries") -> None:
@@ -114,10 +115,8 @@ def require_open(year: CommunityYear | None, occurred_on: date, what: str = "ent
     (the year of its local `occurred_on`), or a membership change effective on or before it."""
     if year is not None and year.closed:
         raise YearClosed(
-            f"{year.year} 年度已关闭，不能再记入或变更影响该年积分的记录；"
-            "如需更正请管理员先重新开放该年度。"
-            f" Year {year.year} is closed: {what} dated {occurred_on} would change its"
-            " figures and are refused until an administrator reopens it.",
+            "year-closed",
+            {"what": what},
             year=year.year,
             occurred_on=occurred_on.isoformat(),
         )
