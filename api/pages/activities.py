@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import ServicesDep
 from api.pages import PageUser, check_form, command, render, settle
 from api.pages.points import require_staff, rule_options, whole
-from api.pages.refusals import zh
 from api.services import Services
 from pointsbank.domain.common import DomainError, NotFound
 from projections.earning_queries import EarningQueries
@@ -73,7 +72,7 @@ def plan(
     try:
         outcome = _plan(services, user, idempotency_key, form)
     except DomainError as exc:
-        errors = {str(exc.extra.get("field", "title")): zh(exc)}
+        errors = {str(exc.extra.get("field", "title")): exc.detail}
         return _new(request, services, user, 422, form=form, errors=errors)
     return RedirectResponse(f"/ui/activities/{outcome.body['activity_id']}", status_code=303)
 
@@ -174,11 +173,11 @@ def attend(
         settle(services, outcome)
     except Ambiguous as many:
         return _roster(request, services, user, activity_id, 422, q=many.query, form=form,
-                       errors={"resident": zh(many)})  # fmt: skip
+                       errors={"resident": many.detail})  # fmt: skip
     except DomainError as exc:
         field = "minutes" if exc.extra.get("field") == "minutes" else "resident"
         return _roster(request, services, user, activity_id, 422, form=form,
-                       errors={field: zh(exc)})  # fmt: skip
+                       errors={field: exc.detail})  # fmt: skip
     return _roster(request, services, user, activity_id, notice="已签到")
 
 
@@ -229,7 +228,7 @@ def close(
         outcome = services.earning.activities.close(cmd, UUID(activity_id))
         settle(services, outcome)
     except DomainError as exc:
-        return _roster(request, services, user, activity_id, 422, error=zh(exc))
+        return _roster(request, services, user, activity_id, 422, error=exc.detail)
     body = outcome.body
     pending, refused = len(body["pending"]), len(body["refused"])
     done = len(body["awarded"]) - pending

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import ServicesDep
 from api.pages import PageUser, check_form, command, render, settle
 from api.pages.points import KINDS, require_staff
-from api.pages.refusals import zh
 from api.services import Services
 from pointsbank.domain.common import DomainError
 from projections.earning_queries import EarningQueries
@@ -66,6 +65,6 @@ def decide(
             outcome = approvals.approve(cmd, resident_id, version)
         settle(services, outcome)
     except DomainError as exc:
-        return _page(request, services, user, 422, row_errors={key: zh(exc)}, form=fields)
+        return _page(request, services, user, 422, row_errors={key: exc.detail}, form=fields)
     done = "已批准，积分已入账" if decision != "reject" else "已驳回，积分不入账"
     return _page(request, services, user, notice=done)

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import ServicesDep
 from api.pages import PageUser, check_form, command, render, settle
 from api.pages.points import KINDS, require_staff, staff_resident, whole
-from api.pages.refusals import zh
 from api.services import Services
 from pointsbank.domain.common import DomainError, NotFound
 
@@ -80,7 +79,7 @@ def correct(
             outcome = services.bank.correct(cmd, rid, version, signed, reason.strip())
         settle(services, outcome)
     except DomainError as exc:
-        errors = {str(exc.extra.get("field", "reason")): zh(exc)}
+        errors = {str(exc.extra.get("field", "reason")): exc.detail}
         return _page(request, services, user, resident_id, version, 422, errors=errors, form=form)
     done = "已冲正，原记录保留" if action == "reverse" else "已更正，原记录保留"
     notice = f"{done}；当前余额 {outcome.body['balance']} 分"

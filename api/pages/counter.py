@@ -11,8 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ServicesDep
-from api.pages import HOME, PageUser, check_form, command, render, settle
-from api.pages.wording import chinese, errors_of
+from api.pages import HOME, PageUser, check_form, command, field_errors, render, settle
 from api.services import Services
 from pointsbank.domain.common import DomainError, Role
 from projections.cards import card_code
@@ -160,7 +159,7 @@ def redeem(
             resident,
             status=422,
             chosen=chosen,
-            errors=errors_of(refusal, "items"),
+            errors=field_errors(refusal, "items"),
             error="未能兑换：见物品清单旁的说明",
         )
     receipt = outcome.body["receipt_id"]
@@ -244,7 +243,7 @@ def cancel(
             receipt=row,
             paper=80,
             full=False,
-            errors={"reason": chinese(exc)},
+            errors={"reason": exc.detail},
             error="未能撤销",
         )
     row = _receipt(services, user, receipt_id)

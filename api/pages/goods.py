@@ -3,6 +3,7 @@ withdrawal and low-stock warnings. Clerks read it; staff keep their community's,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
@@ -11,12 +12,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ServicesDep
-from api.pages import HOME, PageUser, check_form, command, render, settle
-from api.pages.wording import CJK, errors_of
+from api.pages import HOME, PageUser, check_form, command, field_errors, render, settle
 from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError, Role
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
 router = APIRouter(prefix="/ui/goods", include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
 LOW_STOCK = 10
@@ -117,7 +118,7 @@ def list_item(
             user,
             status=422,
             form=form,
-            errors=errors_of(exc, "name"),
+            errors=field_errors(exc, "name"),
             error="未能上架：见表单中的说明",
         )
     return _list(request, services, user, notice=f"已上架：{name.strip()}")
@@ -132,7 +133,7 @@ def _item(services: Services, user: PageUser, goods_id: UUID) -> dict[str, Any] 
     for move in moves:
         move["kind_name"] = MOVES.get(move["kind"], move["kind"])
         # The domain's own default reasons are English words; the kind says the same in Chinese.
-        move["reason"] = move["reason"] if CJK.search(move["reason"] or "") else ""
+        move["reason"] = move["reason"] if HAN.search(move["reason"] or "") else ""
     row["movements"] = list(reversed(moves))
     row["low"] = row["active"] and row["stock"] <= LOW_STOCK
     return row
@@ -189,7 +190,7 @@ def _change(
             goods_id,
             status=422,
             form=form,
-            errors=errors_of(exc, next(iter(form))),
+            errors=field_errors(exc, next(iter(form))),
             error="未能保存：见表单中的说明",
         )
     return _item_page(request, services, user, goods_id, notice=done)

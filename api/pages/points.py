@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ServicesDep
 from api.pages import PageUser, check_form, command, render, settle
-from api.pages.refusals import zh
 from api.services import Services
 from pointsbank.domain.common import DomainError, Forbidden, NotFound, Role
 from pointsbank.domain.terms import Mode
@@ -73,7 +72,7 @@ def preview(services: Services, user: PageUser, form: dict[str, str]) -> dict[st
         count, minutes = amount(form)
         points = rule.compute(community, rule.quantity_for(community, count, minutes))
     except DomainError as exc:
-        return {"error": zh(exc)}
+        return {"error": exc.detail}
     approval = terms.needs_approval(points, rule.is_deduction)
     caps = [f"{label}上限 {limit} 分" for label, limit in _caps(terms.caps())]
     return {"points": points, "approval": approval, "caps": caps}
@@ -217,8 +216,8 @@ def record(
     try:
         body = _record(services, user, kind, idempotency_key, chosen["resident_id"], form)
     except DomainError as exc:
-        errors = {str(exc.extra.get("field", "rule_code")): zh(exc)}
-        ctx = {"errors": errors, "error": zh(exc), "form": form}
+        errors = {str(exc.extra.get("field", "rule_code")): exc.detail}
+        ctx = {"errors": errors, "error": exc.detail, "form": form}
         return _page(request, services, user, 422, kind=kind, resident=chosen, **ctx)
     done = PENDING if body.get("pending") else f"已加分，当前余额 {body['balance']} 分"
     fresh = staff_resident(services, user, chosen["resident_id"])

@@ -11,10 +11,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ServicesDep
-from api.pages import PageUser, check_form, command, render, settle
+from api.pages import PageUser, check_form, command, field_errors, render, settle
 from api.pages.rule_forms import CAPS, day, points_of, reason_in, terms_of, whole
 from api.pages.street import CATEGORIES, MODES, _admin_only, _code, _name
-from api.pages.wording import chinese, errors_of
 from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError
@@ -99,7 +98,7 @@ def define(
             user,
             status=422,
             form=form,
-            errors=errors_of(exc, "code"),
+            errors=field_errors(exc, "code"),
             error="未能新建规则：见表单中的说明",
         )
     return _catalogue(request, services, user, notice=f"已新建规则 {code.strip()}")
@@ -160,8 +159,8 @@ def _change(
             code,
             status=422,
             form=form,
-            errors=errors_of(exc, "reason"),
-            error=f"未能保存：{chinese(exc)}",
+            errors=field_errors(exc, "reason"),
+            error=f"未能保存：{exc.detail}",
         )
     return _rule_page(request, services, user, code, notice=done)
 

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ServicesDep
-from api.pages import HOME, PageUser, check_form, command, render, settle
-from api.pages.wording import errors_of
+from api.pages import HOME, PageUser, check_form, command, field_errors, render, settle
 from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError, Role
@@ -115,7 +114,7 @@ def register_community(
             user,
             status=422,
             form=form,
-            errors=errors_of(exc, "code"),
+            errors=field_errors(exc, "code"),
             error="未能新建社区：见表单中的说明",
         )
     return _communities(request, services, user, notice=f"已新建社区：{name.strip()}")
@@ -145,7 +144,7 @@ def add_grid(
             lambda cmd: services.bank.add_grid(cmd, community_id, *checked),
         )
     except DomainError as exc:
-        errors = errors_of(exc, "grid_code")
+        errors = field_errors(exc, "grid_code")
         if "code" in errors:
             errors = {"grid_code": "这个社区已有同样编码的网格：请换一个编码"}
         return _communities(

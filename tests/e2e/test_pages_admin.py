@@ -35,7 +35,7 @@ def test_admin_creates_a_community_and_adds_a_grid(
     page.get_by_label("社区编码").fill("tianxi")
     page.get_by_label("社区名称").fill(name)
     page.get_by_role("button", name="新建社区").click()
-    expect(page.locator("#e-code")).to_contain_text("编码")
+    expect(page.locator("#e-code")).to_contain_text("tianxi 已存在")
     assert count(demo_site, "SELECT COUNT(*) AS n FROM communities WHERE name = ?", name) == 0
     page.get_by_label("社区编码").fill(code)
     page.get_by_role("button", name="新建社区").click()

@@ -155,7 +155,7 @@ def test_a_cap_is_explained_with_what_the_resident_has(
     choose_rule(page, "CAPPED", "本次 10 分")
     page.get_by_label("次数").fill("1")
     page.get_by_role("button", name="确认加分").click()
-    expect(page.locator("#message")).to_contain_text("本月上限 20 分，该居民本月已有 20 分")
+    expect(page.locator("#message")).to_contain_text("每人每月最多 20 分，该居民当月已有 20 分")
     assert latin_words(page) == []
     assert street.balance(index) == before
 
