@@ -116,7 +116,8 @@ def screenshot(page: Page, name: str) -> Path:
 def latin_words(page: Page) -> list[str]:
     """Visible words in Latin script that are not numbers, codes or allowed names: on a
     Chinese page this should be empty (user data such as a note typed in English aside)."""
-    text = page.locator("body").inner_text()
+    # The header names the street and the signed-in user: their own data, not the page's text.
+    text = "\n".join(page.locator("nav, main").all_inner_texts())
     words = re.findall(r"[A-Za-z][A-Za-z0-9_.:/@+-]*", text)
     return [w for w in words if not ALLOWED_LATIN.fullmatch(w)]
 

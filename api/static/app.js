@@ -54,14 +54,14 @@ async function loadApprovals() {
     cell(tr, p.reason);
     const actions = tr.insertCell();
     if (p.requested_by === state.me.user_id) {
-      actions.textContent = "本人提交，需他人审批 yours: another staff member approves";
+      actions.textContent = "本人提交，需他人审批";
       continue;
     }
     const path = `/approvals/${p.resident_id}/${p.request_version}`;
     actions.append(
-      button("批准 Approve", () => decide(`${path}/approve`, undefined)),
-      button("驳回 Reject", () => {
-        const reason = prompt("驳回原因 Reason for rejecting");
+      button("批准", () => decide(`${path}/approve`, undefined)),
+      button("驳回", () => {
+        const reason = prompt("驳回原因");
         return reason ? decide(`${path}/reject`, { reason }) : Promise.resolve();
       }),
     );
@@ -83,9 +83,9 @@ function button(label, action) {
 async function decide(path, body) {
   try {
     await api("POST", path, body, crypto.randomUUID());
-    say("已处理 Done");
+    say("已处理");
   } catch (err) {
-    say(`未能处理 Not done: ${err.message}`, "error");
+    say(`未能处理：${err.message}`, "error");
   }
   await loadApprovals();
   if (state.resident) await openResident(state.resident.resident_id);
@@ -112,7 +112,7 @@ async function search(q) {
     cell(tr, r.balance);
     tr.addEventListener("click", () => openResident(r.resident_id));
   }
-  say(rows.length ? `找到 ${rows.length} 位居民 found` : "没有找到 No resident found", rows.length ? "ok" : "error");
+  say(rows.length ? `找到 ${rows.length} 位居民` : "没有找到", rows.length ? "ok" : "error");
 }
 
 async function openResident(id) {
@@ -161,12 +161,12 @@ async function award(event) {
     const result = await api("POST", `/residents/${state.resident.resident_id}/awards`, body, state.awardKey);
     state.awardKey = null;
     say(result.pending
-      ? "已提交，待另一位工作人员审批 Submitted: awaiting a second staff member's approval"
-      : `已加分 Awarded · 余额 balance ${result.balance}`);
+      ? "已提交，待另一位工作人员审批"
+      : `已加分 · 余额 ${result.balance}`);
     $("#a-note").value = "";
     await Promise.all([openResident(state.resident.resident_id), loadApprovals()]);
   } catch (err) {
-    say(`未能加分 Not awarded: ${err.message}`, "error");
+    say(`未能加分：${err.message}`, "error");
   } finally {
     button.disabled = false;
   }
@@ -223,7 +223,7 @@ async function redeem(event) {
   const button = $("#r-submit");
   if (button.disabled) return;
   const items = basket();
-  if (!items.length) { say("请选择要兑换的物品 Choose at least one item", "error"); return; }
+  if (!items.length) { say("请选择要兑换的物品", "error"); return; }
   state.redeemKey ??= crypto.randomUUID();
   button.disabled = true;
   try {
@@ -231,24 +231,24 @@ async function redeem(event) {
     state.redeemKey = null;
     await openResident(state.resident.resident_id);
     showReceipt(receipt);
-    say(`已兑换 Redeemed · 小票 ${receipt.number}`);
+    say(`已兑换 · 小票 ${receipt.number}`);
   } catch (err) {
-    say(`未能兑换 Not redeemed: ${err.message}`, "error");
+    say(`未能兑换：${err.message}`, "error");
   } finally {
     button.disabled = false;
   }
 }
 
 async function cancelReceipt() {
-  const reason = state.me.role === "clerk" ? "柜台当日撤销" : prompt("撤销原因 Reason for cancelling");
+  const reason = state.me.role === "clerk" ? "柜台当日撤销" : prompt("撤销原因");
   if (!reason) return;
   try {
     await api("POST", `/receipts/${state.receipt.receipt_id}/cancellation`, { reason }, crypto.randomUUID());
     $("#receipt").hidden = true;
     await openResident(state.resident.resident_id);
-    say(`已撤销 Cancelled · 小票 ${state.receipt.number}`);
+    say(`已撤销 · 小票 ${state.receipt.number}`);
   } catch (err) {
-    say(`未能撤销 Not cancelled: ${err.message}`, "error");
+    say(`未能撤销：${err.message}`, "error");
   }
 }
 

@@ -22,7 +22,7 @@ from pointsbank.domain.terms import Terms
 from pointsbank.registry import PersonalData
 from pointsbank.settings import Settings
 from tests.accounts_helpers import PASSWORD, open_account
-from tests.browser import SCREENSHOTS, serving
+from tests.browser import SCREENSHOTS, latin_words, serving
 
 
 @dataclass
@@ -115,6 +115,7 @@ def test_staff_finds_a_resident_and_awards_points(browser: Browser, desk: Desk) 
     expect(page.locator("#r-balance")).to_have_text("20")
     expect(page.locator("#statement tbody tr")).to_have_count(1)
     expect(page.locator("#statement tbody tr").first).to_contain_text("扫雪")
+    assert latin_words(page) == []  # the desk speaks Chinese only
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "desk-award.png"), full_page=True)
 
@@ -195,7 +196,7 @@ def test_an_award_above_the_threshold_waits_for_a_second_staff_member(
     checker = browser.new_page()
     sign_in(checker, desk, desk.staff2)
     row = checker.locator("#approvals-list tbody tr", has_text="王芳")
-    row.get_by_role("button", name="批准 Approve").dblclick()
+    row.get_by_role("button", name="批准").dblclick()
     expect(checker.locator("#message")).to_contain_text("已处理")
     expect(checker.locator("#approvals-list tbody tr")).to_have_count(0)
     open_resident(checker, "王芳")
