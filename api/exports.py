@@ -23,6 +23,7 @@ from urllib.parse import quote
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from pointsbank.inputs import scrub
 
@@ -41,6 +42,9 @@ CATEGORIES = {
     "other": "其他",
 }
 Column = tuple[str, str]  # (header, key)
+# Column widths (in characters) by the kind of value a column holds.
+WIDTHS = {"name": 16, "reason": 30, "note": 30, "recorded_at": 22, "household_name": 18}
+WIDTHS.update(dict.fromkeys(("resident_id", "household_id", "community_id"), 38))
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -107,6 +111,7 @@ def xlsx_chunks(
 ) -> Iterator[bytes]:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
+    print_ready(worksheet, columns)
     worksheet.append([header for header, _ in columns])
     for row in rows:
         worksheet.append([xlsx_cell(worksheet, value) for value in _values(columns, row)])
@@ -115,6 +120,20 @@ def xlsx_chunks(
         file.seek(0)
         while chunk := file.read(CHUNK_BYTES):
             yield chunk
+
+
+def print_ready(worksheet: WriteOnlyWorksheet, columns: Sequence[Column]) -> None:
+    """Set up a sheet for printing before any row is written (a write-only sheet allows no
+    later change): widths by the column's kind, the header frozen and repeated on each page."""
+    for index, (header, key) in enumerate(columns, start=1):
+        wide = WIDTHS.get(key, 2 * len(header) + 4)
+        worksheet.column_dimensions[get_column_letter(index)].width = wide
+    worksheet.freeze_panes = "A2"
+    worksheet.print_title_rows = "1:1"
+    worksheet.page_setup.orientation = "landscape" if len(columns) > 6 else "portrait"
+    worksheet.page_setup.paperSize = "9"  # A4
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def export(
