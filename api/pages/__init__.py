@@ -40,10 +40,15 @@ HOME = {
     Role.RESIDENT: "/ui/home",
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录")],
-    Role.STAFF: [("/ui/desk", "服务台"), ("/ui/accounts", "居民账户")],
+    Role.ADMIN: [("/ui/accounts", "账户管理"), ("/ui/home", "登录记录"), ("/ui/rankings", "排名")],
+    Role.STAFF: [
+        ("/ui/desk", "服务台"),
+        ("/ui/accounts", "居民账户"),
+        ("/ui/imports", "导入"),
+        ("/ui/rankings", "排名"),
+    ],
     Role.CLERK: [("/ui/desk", "服务台")],
-    Role.AUDITOR: [("/ui/home", "登录记录")],
+    Role.AUDITOR: [("/ui/home", "登录记录"), ("/ui/audit", "审计"), ("/ui/rankings", "排名")],
     Role.RESIDENT: [("/ui/home", "首页")],
 }
 COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
@@ -127,11 +132,11 @@ def field_errors(exc: DomainError, default: str) -> dict[str, str]:
 
 
 def install(app: FastAPI) -> None:
-    from api.pages import accounts, desk, session
+    from api.pages import accounts, audit, desk, imports, rankings, session, years
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(exc.to, status_code=303)
 
-    for module in (session, accounts, desk):
+    for module in (session, accounts, desk, imports, rankings, years, audit):
         app.include_router(module.router)
