@@ -47,7 +47,7 @@ class YearCharts:
     def residents(self, community_id: str | None) -> int:
         where, params = _community("community_id", community_id)
         row = self.db.query_one(
-            f"SELECT COUNT(*) AS n FROM residents WHERE 1 = 1{where}", params or None
+            f"SELECT COUNT(*) AS n FROM residents WHERE 1 = 1{where}", params
         )
         return int(row["n"]) if row else 0
 

@@ -107,9 +107,7 @@ def _point_in_time(
     return {"errors": {}, "ranking": ranking}
 
 
-def _resident(
-    registry: PersonalDataRegistry, communities: list[Any], contact: str
-) -> UUID | None:
+def _resident(registry: PersonalDataRegistry, communities: list[Any], contact: str) -> UUID | None:
     wanted = SEPARATORS.sub("", contact)
     for community in communities:
         found = registry.residents_by_contact(UUID(community["community_id"]), wanted)

@@ -91,7 +91,9 @@ def close(
         settle(services, services.years.close(cmd, UUID(str(community_id)), year))
     except DomainError as exc:
         return _page(request, services, user, year, community, 409, error=exc.detail)
-    return _page(request, services, user, year, community, notice=f"{year} 年度已关闭，排名已冻结。")
+    return _page(
+        request, services, user, year, community, notice=f"{year} 年度已关闭，排名已冻结。"
+    )
 
 
 @router.post("/reopen", response_model=None)
@@ -121,5 +123,7 @@ def reopen(
         cmd = command(services, user, idempotency_key, {"year": year, "reason": text})
         settle(services, services.years.reopen(cmd, UUID(str(community_id)), year, text))
     except DomainError as exc:
-        return _page(request, services, user, year, community, 409, errors=field_errors(exc, "reason"))
+        return _page(
+            request, services, user, year, community, 409, errors=field_errors(exc, "reason")
+        )
     return _page(request, services, user, year, community, notice=f"{year} 年度已重新开放。")

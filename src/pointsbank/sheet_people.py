@@ -35,4 +35,3 @@ def identify(
         )
         errors.append({"row": int(row["row"]), "field": "person", "message": message})
     return named, errors
-

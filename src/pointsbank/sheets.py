@@ -19,7 +19,15 @@ MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 COLUMNS: dict[str, tuple[str, ...]] = {
     "resident_id": ("resident_id", "resident", "居民", "居民编号", "居民id", "居民号"),
-    "person": ("person", "手机号/身份证号", "手机号或身份证号", "手机号", "身份证号", "手机", "身份证"),
+    "person": (
+        "person",
+        "手机号/身份证号",
+        "手机号或身份证号",
+        "手机号",
+        "身份证号",
+        "手机",
+        "身份证",
+    ),
     "rule_code": ("rule_code", "rule", "规则", "规则代码", "规则编码", "积分规则"),
     "occurred_on": ("occurred_on", "date", "日期", "发生日期", "服务日期"),
     "quantity": ("quantity", "数量", "次数"),

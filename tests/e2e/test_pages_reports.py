@@ -60,7 +60,14 @@ def filled_template(page: Page, tmp: Path, rows: list[list[object]]) -> Path:
         page.get_by_role("link", name="下载导入模板").click()
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     sheet = book.worksheets[0]
-    assert [c.value for c in sheet[1]] == ["手机号/身份证号", "规则", "日期", "数量", "分钟", "备注"]
+    assert [c.value for c in sheet[1]] == [
+        "手机号/身份证号",
+        "规则",
+        "日期",
+        "数量",
+        "分钟",
+        "备注",
+    ]
     assert book.worksheets[1].title == "积分规则"
     for row in rows:
         sheet.append(row)
@@ -99,7 +106,10 @@ def test_staff_imports_a_sheet_naming_residents_by_phone(
     checked_page(page, f"imports-preview-{width}")
     assert imported(demo_site) == before  # the preview wrote nothing
 
-    good = [["138-0000-0001", "CIVIC", day, 1, None, note], ["13800000004", "CIVIC", day, 2, None, note]]
+    good = [
+        ["138-0000-0001", "CIVIC", day, 1, None, note],
+        ["13800000004", "CIVIC", day, 2, None, note],
+    ]
     page.get_by_label("表格文件").set_input_files(filled_template(page, tmp_path, good))
     page.get_by_role("button", name="预览").click()
     expect(page.locator("#preview-summary")).to_contain_text("共 2 行，全部通过检查")
@@ -157,7 +167,9 @@ def disqualify_a_household(site: DemoSite, phone: str) -> str:
 def test_staff_reads_rankings_candidates_and_charts_and_exports(
     browser: Browser, demo_site: DemoSite, width: str
 ) -> None:
-    excluded = disqualify_a_household(demo_site, "13800000003" if width == "phone" else "13800000006")
+    excluded = disqualify_a_household(
+        demo_site, "13800000003" if width == "phone" else "13800000006"
+    )
     page = new_page(browser, width)
     sign_in(page, demo_site.url, "demo-staff-tianxi")
     page.get_by_role("link", name="排名").click()
@@ -259,7 +271,9 @@ def test_auditor_verifies_replays_and_reads_the_past(
 
 def test_replay_shows_a_tampered_read_model_row(browser: Browser, demo_site: DemoSite) -> None:
     with street(demo_site) as services:
-        row = services.db.query_one("SELECT resident_id, balance FROM residents ORDER BY resident_id")
+        row = services.db.query_one(
+            "SELECT resident_id, balance FROM residents ORDER BY resident_id"
+        )
         assert row is not None
         services.db.execute(
             "UPDATE residents SET balance = ? WHERE resident_id = ?",
