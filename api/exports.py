@@ -17,17 +17,20 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from pointsbank.inputs import scrub
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
 
 CHUNK_ROWS = 1000
 CHUNK_BYTES = 64 * 1024
@@ -41,6 +44,9 @@ CATEGORIES = {
     "other": "其他",
 }
 Column = tuple[str, str]  # (header, key)
+# Column widths (in characters) by the kind of value a column holds.
+WIDTHS = {"name": 16, "reason": 30, "note": 30, "recorded_at": 22, "household_name": 18}
+WIDTHS.update(dict.fromkeys(("resident_id", "household_id", "community_id"), 38))
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -107,6 +113,7 @@ def xlsx_chunks(
 ) -> Iterator[bytes]:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
+    print_ready(worksheet, columns)
     worksheet.append([header for header, _ in columns])
     for row in rows:
         worksheet.append([xlsx_cell(worksheet, value) for value in _values(columns, row)])
@@ -115,6 +122,22 @@ def xlsx_chunks(
         file.seek(0)
         while chunk := file.read(CHUNK_BYTES):
             yield chunk
+
+
+def print_ready(worksheet: WriteOnlyWorksheet, columns: Sequence[Column]) -> None:
+    """Set up a sheet for printing before any row is written (a write-only sheet allows no
+    later change): widths by the column's kind, the header frozen and repeated on each page."""
+    # A write-only sheet carries the same layout settings as a regular one (typed only there).
+    sheet = cast("Worksheet", worksheet)
+    for index, (header, key) in enumerate(columns, start=1):
+        wide = WIDTHS.get(key, 2 * len(header) + 4)
+        sheet.column_dimensions[get_column_letter(index)].width = wide
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape" if len(columns) > 6 else "portrait"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def export(

@@ -43,6 +43,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/communities", "社区"),
         ("/ui/rules", "规则"),
         ("/ui/goods", "商品"),
+        ("/ui/rankings", "排名"),
         ("/ui/home", "登录记录"),
     ],
     Role.STAFF: [
@@ -51,13 +52,15 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/points", "积分"),
         ("/ui/approvals", "审批"),
         ("/ui/activities", "活动"),
-        ("/ui/desk", "服务台"),
-        ("/ui/accounts", "居民账户"),
+        ("/ui/imports", "导入"),
+        ("/ui/rankings", "排名"),
         ("/ui/goods", "商品"),
         ("/ui/counter/receipts", "小票"),
+        ("/ui/desk", "服务台"),
+        ("/ui/accounts", "居民账户"),
     ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
-    Role.AUDITOR: [("/ui/home", "登录记录")],
+    Role.AUDITOR: [("/ui/audit", "审计"), ("/ui/rankings", "排名"), ("/ui/home", "登录记录")],
     Role.RESIDENT: [("/ui/home", "首页")],
 }
 COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
@@ -144,17 +147,21 @@ def install(app: FastAPI) -> None:
         accounts,
         activities,
         approvals,
+        audit,
         corrections,
         counter,
         desk,
         goods,
         households,
+        imports,
         points,
+        rankings,
         resident,
         residents,
         rules,
         session,
         street,
+        years,
     )
 
     @app.exception_handler(SignInRequired)
@@ -164,5 +171,6 @@ def install(app: FastAPI) -> None:
     # `residents` before `resident`: /ui/residents/new is not a resident id.
     areas = (residents, resident, households, points, corrections, approvals, activities)
     shop = (counter, goods, street, rules)
-    for module in (session, accounts, desk, *areas, *shop):
+    reports = (imports, rankings, years, audit)
+    for module in (session, accounts, desk, *areas, *shop, *reports):
         app.include_router(module.router)

@@ -21,6 +21,7 @@ from pointsbank.domain.sheet_import import SheetImport
 from pointsbank.domain.terms import MAX_MINUTES
 from pointsbank.domain.year import CommunityYear, require_open
 from pointsbank.inputs import CODE, NOTE, InputRefused, clean_text, parse_day, parse_whole
+from pointsbank.sheet_people import identify
 from pointsbank.sheets import read_sheet
 
 K = TypeVar("K")
@@ -54,7 +55,7 @@ class Imports:
         require_role(cmd.ctx.actor, Role.STAFF)
         community_id = cmd.ctx.actor.community_id
         assert community_id is not None, "staff accounts always belong to a community"
-        lines, errors = parse_lines(read_sheet(content))
+        lines, errors = self._lines(community_id, content)
         digest = sheet_digest(lines)
 
         def decide() -> Decision:
@@ -80,6 +81,23 @@ class Imports:
             return [sheet, *residents.values()], 201, body
 
         return self.bank.execute(cmd, decide)
+
+    def preview(self, cmd: Command, content: bytes) -> dict[str, Any]:
+        """The same checks as `apply`, writing nothing: the rows, each row's problems, and
+        the earlier import of the same sheet if there was one."""
+        require_role(cmd.ctx.actor, Role.STAFF)
+        community_id = cmd.ctx.actor.community_id
+        assert community_id is not None, "staff accounts always belong to a community"
+        lines, errors = self._lines(community_id, content)
+        earlier = self.bank.find(SheetImport, SheetImport.id_for(community_id, sheet_digest(lines)))
+        _, entries, refusals = self._decide_rows(cmd, lines)
+        report = sorted(errors + refusals, key=lambda e: int(e["row"]))
+        return {"lines": lines, "entries": entries, "errors": report, "earlier": earlier}
+
+    def _lines(self, community_id: UUID, content: bytes) -> tuple[list[Line], list[dict[str, Any]]]:
+        rows, unknown = identify(self.bank.registry, community_id, read_sheet(content))
+        lines, errors = parse_lines(rows)
+        return lines, errors + unknown
 
     def _decide_rows(
         self, cmd: Command, lines: list[Line]

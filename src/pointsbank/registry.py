@@ -45,6 +45,17 @@ class PersonalDataRegistry:
             return True
         return (row["name"], row["phone"], row["id_card"]) == (data.name, data.phone, data.id_card)
 
+    def residents_by_contact(self, community_id: UUID, contact: str) -> list[UUID]:
+        """The community's residents with this phone or ID card (not erased)."""
+        rows = self.db.query(
+            "SELECT p.resident_id FROM personal_data p JOIN residents r "
+            "ON r.resident_id = p.resident_id WHERE r.community_id = ? "
+            "AND p.erased_at IS NULL AND (p.phone = ? OR UPPER(p.id_card) = ?) "
+            "ORDER BY p.resident_id",
+            (str(community_id), contact, contact.upper()),
+        )
+        return [UUID(row["resident_id"]) for row in rows]
+
     def forget(self, resident_id: UUID) -> None:
         self.db.execute("DELETE FROM personal_data WHERE resident_id = ?", (str(resident_id),))
 

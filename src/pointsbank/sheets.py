@@ -21,6 +21,15 @@ MAX_ROWS = 200_000
 MAX_BYTES = 32 * 1024 * 1024
 COLUMNS: dict[str, tuple[str, ...]] = {
     "resident_id": ("resident_id", "resident", "居民", "居民编号", "居民id", "居民号"),
+    "person": (
+        "person",
+        "手机号/身份证号",
+        "手机号或身份证号",
+        "手机号",
+        "身份证号",
+        "手机",
+        "身份证",
+    ),
     "rule_code": ("rule_code", "rule", "规则", "规则代码", "规则编码", "积分规则"),
     "occurred_on": ("occurred_on", "date", "日期", "发生日期", "服务日期"),
     "quantity": ("quantity", "数量", "次数"),
@@ -64,6 +73,8 @@ def _columns(header: list[str]) -> dict[str, int]:
         name = aliases.get(title.strip().lower())
         if name is not None and name not in found:
             found[name] = index
+    if "person" in found:  # a phone or ID card names the resident as well as an id does
+        found.setdefault("resident_id", len(header))
     missing = [name for name in REQUIRED if name not in found]
     if missing:
         wanted = "; ".join(f"{name} ({'/'.join(COLUMNS[name][2:4])})" for name in missing)
