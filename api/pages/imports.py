@@ -125,7 +125,7 @@ def _unreadable(exc: DomainError) -> str:
     if missing:
         names = "、".join(FIELD_NAMES.get(m, m) for m in missing)
         return f"表头缺少这些列：{names}。请下载模板，按模板的表头填写。"
-    return exc.detail.split(" / ")[0] + "。请检查文件后重新上传。"
+    return exc.detail  # the catalogue says what is wrong and what to do
 
 
 def _rows(services: Services, checked: dict[str, Any]) -> list[dict[str, Any]]:
@@ -176,7 +176,7 @@ def commit(
     except DomainError as exc:
         if exc.code in ("sheet-rejected", "sheet-unreadable"):
             return _preview(request, services, user, sheet, error="表格有问题，未导入任何一行。")
-        return _page(request, services, user, 409, error=exc.detail.split(" / ")[0])
+        return _page(request, services, user, 409, error=exc.detail)
     rows = outcome.body["rows"]
     pending = sum(1 for entry in outcome.body["entries"] if entry["pending"])
     waiting = f"，其中 {pending} 行等待另一位工作人员审批" if pending else ""
