@@ -90,6 +90,16 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each page test's browser contexts end with it, or renderers pile up across the run."""
+    yield
+    if "browser" in request.fixturenames:
+        browser: Browser = request.getfixturevalue("browser")
+        for context in browser.contexts:
+            context.close()
+
+
 @pytest.fixture(scope="module", params=STORES)
 def demo_site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

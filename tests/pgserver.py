@@ -244,6 +244,7 @@ def start_replica(primary: PostgresServer) -> PostgresServer:
                 "-R",
                 "-X",
                 "stream",
+                "--checkpoint=fast",  # a spread checkpoint waits minutes on a busy primary
                 "--no-sync",
             ],
             cwd=basedir,
