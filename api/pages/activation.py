@@ -82,7 +82,7 @@ def activate(
     require_same_origin(request)
     errors: dict[str, str] = {}
     if password != password_again:
-        errors = {"password_again": DomainError("activation.passwords-differ").detail}
+        errors = {"password_again": DomainError("invalid-command.activation-passwords-differ").detail}
     else:
         try:
             outcome = services.activations.activate(

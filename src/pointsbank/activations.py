@@ -53,7 +53,7 @@ class Activations:
             resident = self.bank.load(cmd.ctx.actor, Resident, resident_id, "resident")
             personal = self.bank.registry.get(resident_id)
             if personal is None or not personal.phone or self.codes.erased(resident_id):
-                raise DomainError("activation.no-phone", field="resident_id")
+                raise DomainError("invalid-command.activation-no-phone", field="resident_id")
             activation = self.bank.find(Activation, Activation.id_for(resident_id))
             activation = activation or Activation.start(resident_id, resident.community_id, cmd.ctx)
             activation.issue_slip(cmd.ctx)
@@ -111,11 +111,11 @@ class Activations:
     def _resident_of(self, live: LiveCode | None, at: datetime) -> Resident:
         """The resident a code belongs to, if it can still be used."""
         if live is None or self.codes.erased(live.resident_id):
-            raise DomainError("activation.code-wrong", field="code")
+            raise DomainError("invalid-command.activation-code-wrong", field="code")
         if live.used_at is not None:
-            raise DomainError("activation.code-used", field="code")
+            raise DomainError("invalid-command.activation-code-used", field="code")
         if at >= live.expires_at:
-            raise DomainError("activation.code-expired", field="code")
+            raise DomainError("invalid-command.activation-code-expired", field="code")
         return self.bank.get(Resident, live.resident_id, "resident")
 
     def _account(self, account_id: UUID, resident: Resident, cmd: Command) -> Account:
@@ -127,7 +127,7 @@ class Activations:
                 [resident.community_id], resident.id, cmd.ctx,
             )
         if account.disabled:
-            raise DomainError("activation.account-disabled", field="code")
+            raise DomainError("invalid-command.activation-account-disabled", field="code")
         if account.must_change_password:
             account.change_password(cmd.ctx)  # the resident chose this password themselves
         return account

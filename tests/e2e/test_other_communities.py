@@ -1,6 +1,7 @@
 """Other communities do not exist for you (invariant 12), over HTTP on both stores: every
 reference to another community's resident, household, activity, goods or receipt — in a path,
-a body or an import row — answers exactly as an unknown id does, and writes nothing."""
+a body or an import row — answers exactly as an unknown id does, and writes nothing. For a
+resident, every other resident's records but their household's answer the same way."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api.services import Services
+from pointsbank.domain.common import Role
+from pointsbank.domain.community import Community
 from tests.conftest import event_count
 from tests.street import Street, build_street
 
@@ -163,4 +166,76 @@ def test_an_import_row_naming_another_communitys_resident_reads_as_unknown(
     assert row["field"] == "resident_id" and "找不到居民" in row["message"]
     expected = upload(street, unknown)
     assert seen.text.replace(foreign, "<id>") == expected.text.replace(unknown, "<id>")
+    assert event_count(street.services) == before
+
+
+def resident_circle(street: Street) -> dict[str, dict[str, str]]:
+    """A resident (`me`) with a household member, a neighbour in another household of the same
+    community and a resident of community b; each with an award and a receipt."""
+    goods = {c: street.ok("POST", "/goods", f"staff_{c}", {
+        "community_id": street.communities[c], "name": "大米", "price": 1, "stock": 10,
+    })["goods_id"] for c in ("a", "b")}  # fmt: skip
+    people: dict[str, dict[str, str]] = {}
+    for who, community in (("me", "a"), ("member", "a"), ("neighbour", "a"), ("foreign", "b")):
+        resident = street.enrol(who=f"staff_{community}", community=community)
+        street.award(resident, who=f"staff_{community}")
+        basket = {"resident_id": resident, "items": [{"goods_id": goods[community]}]}
+        receipt = street.ok("POST", "/redemptions", f"clerk_{community}", basket)["receipt_id"]
+        people[who] = {"resident": resident, "receipt": receipt}
+    body = {"community_id": street.communities["a"], "name": "王家"}
+    household = street.ok("POST", "/households", "staff_a", body)["household_id"]
+    for who in ("me", "member"):
+        join = {"resident_id": people[who]["resident"], "joined_on": "2026-11-02"}
+        street.ok("POST", f"/households/{household}/members", "staff_a", join)
+    me = uuid.UUID(people["me"]["resident"])
+    street.tokens["resident"] = street.services.accounts.issue(
+        "resident_me", Role.RESIDENT, street.services.now(), Community.id_for("a"), me
+    ).token
+    return people
+
+
+RESIDENT_READS: dict[str, Callable[[dict[str, str]], Request]] = {
+    "profile": lambda x: ("GET", f"/residents/{x['resident']}", "resident", None),
+    "balance": lambda x: ("GET", f"/residents/{x['resident']}/balance", "resident", None),
+    "statement": lambda x: ("GET", f"/residents/{x['resident']}/statement", "resident", None),
+    "receipts": lambda x: ("GET", f"/receipts?resident_id={x['resident']}", "resident", None),
+    "receipt": lambda x: ("GET", f"/receipts/{x['receipt']}", "resident", None),
+}
+
+
+def test_a_resident_reads_own_and_household_records_and_nobody_elses(street: Street) -> None:
+    people = resident_circle(street)
+    unknown = {"resident": str(uuid.uuid4()), "receipt": str(uuid.uuid4())}
+    for name, read in RESIDENT_READS.items():
+        for who in ("me", "member"):
+            seen = street.call(*read(people[who])[:3])
+            assert seen.status_code == 200, (name, who, seen.text)
+        expected = answer(street, read(unknown), unknown["resident"])
+        expected = (expected[0], expected[1], expected[2].replace(unknown["receipt"], "<id>"))
+        assert expected[0] == 404, (name, expected)
+        for who in ("neighbour", "foreign"):
+            record = people[who]
+            seen = answer(street, read(record), record["resident"])
+            seen = (seen[0], seen[1], seen[2].replace(record["receipt"], "<id>"))
+            assert seen == expected, (name, who)
+    own = street.ok("GET", "/receipts", "resident")
+    assert [r["receipt_id"] for r in own] == [people["me"]["receipt"]]
+
+
+def test_everything_else_stays_closed_to_residents(street: Street) -> None:
+    people = resident_circle(street)
+    me = people["me"]["resident"]
+    before = event_count(street.services)
+    for method, path, body in (
+        ("GET", "/residents", None),
+        ("GET", "/goods", None),
+        ("GET", f"/households/{uuid.uuid4()}", None),
+        ("POST", f"/residents/{me}/awards", {"rule_code": "VOL", "occurred_on": "2026-11-02"}),
+        ("POST", "/residents", {"community_id": street.communities["a"], "grid": "g1",
+                                "name": "李四"}),
+    ):  # fmt: skip
+        seen = street.call(method, path, "resident", body)
+        assert seen.status_code == 403, (path, seen.text)
+        assert seen.json()["detail"] in ("居民账户不能使用这部分功能。",
+                                         "Residents may not use this part of the API.")
     assert event_count(street.services) == before

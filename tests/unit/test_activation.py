@@ -45,14 +45,14 @@ def test_a_live_slip_is_used_once() -> None:
     activation.use_slip(1, ACCOUNT, at(AT + timedelta(days=1)))
     [used] = activation.collect_events()
     assert isinstance(used, Activation.SlipUsed) and used.account_id == ACCOUNT
-    with raises_refusal(DomainError, "activation.code-used"):
+    with raises_refusal(DomainError, "invalid-command.activation-code-used"):
         activation.use_slip(1, ACCOUNT, at(AT + timedelta(days=1)))
     assert activation.collect_events() == []
 
 
 def test_an_expired_slip_is_refused() -> None:
     activation = given_slip()
-    with raises_refusal(DomainError, "activation.code-expired"):
+    with raises_refusal(DomainError, "invalid-command.activation-code-expired"):
         activation.use_slip(1, ACCOUNT, at(AT + SLIP_LIFETIME))
     assert activation.collect_events() == []
 
@@ -61,7 +61,7 @@ def test_a_new_slip_replaces_the_old_one() -> None:
     activation = given_slip()
     activation.use_slip(1, ACCOUNT, at(AT))
     assert activation.issue_slip(STAFF) == 2  # a reset after use: the new one is live
-    with raises_refusal(DomainError, "activation.code-wrong"):
+    with raises_refusal(DomainError, "invalid-command.activation-code-wrong"):
         activation.use_slip(1, ACCOUNT, at(AT))
     activation.use_slip(2, ACCOUNT, at(AT))
     assert [type(e) for e in activation.collect_events()] == [

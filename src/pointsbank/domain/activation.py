@@ -78,10 +78,10 @@ class Activation(Aggregate):
 
     def use_slip(self, slip: int, account_id: UUID, ctx: Context) -> None:
         """The resident used slip number `slip` to set the password of `account_id`."""
-        require(slip == self.slip, DomainError("activation.code-wrong", field="code"))
-        require(not self.used, DomainError("activation.code-used", field="code"))
+        require(slip == self.slip, DomainError("invalid-command.activation-code-wrong", field="code"))
+        require(not self.used, DomainError("invalid-command.activation-code-used", field="code"))
         assert self.expires_at is not None
-        require(ctx.at < self.expires_at, DomainError("activation.code-expired", field="code"))
+        require(ctx.at < self.expires_at, DomainError("invalid-command.activation-code-expired", field="code"))
         self.trigger_event(
             self.SlipUsed,
             slip=slip,
