@@ -17,7 +17,7 @@ from httpx import Response
 
 from api.services import Services
 from pointsbank.domain.common import Role
-from pointsbank.domain.community import Community
+from tests.accounts_helpers import issue_token, open_account, sign_in
 from tests.conftest import event_count
 from tests.street import Street, build_street
 
@@ -188,9 +188,8 @@ def resident_circle(street: Street) -> dict[str, dict[str, str]]:
         join = {"resident_id": people[who]["resident"], "joined_on": "2026-11-02"}
         street.ok("POST", f"/households/{household}/members", "staff_a", join)
     me = uuid.UUID(people["me"]["resident"])
-    street.tokens["resident"] = street.services.accounts.issue(
-        "resident_me", Role.RESIDENT, street.services.now(), Community.id_for("a"), me
-    ).token
+    opened = open_account(street.services, "resident_me", Role.RESIDENT, "a", me)
+    street.tokens["resident"] = issue_token(street.services, opened.body["user_id"]).token
     return people
 
 
@@ -220,6 +219,31 @@ def test_a_resident_reads_own_and_household_records_and_nobody_elses(street: Str
             assert seen == expected, (name, who)
     own = street.ok("GET", "/receipts", "resident")
     assert [r["receipt_id"] for r in own] == [people["me"]["receipt"]]
+
+
+RESIDENT_PAGES: dict[str, Callable[[dict[str, str]], str]] = {
+    "statement page": lambda x: f"/ui/me/statement/{x['resident']}",
+    "receipt page": lambda x: f"/ui/me/receipts/{x['receipt']}",
+}
+
+
+def test_a_residents_pages_show_own_and_household_records_only(street: Street) -> None:
+    people = resident_circle(street)
+    sign_in(street.client, "resident_me")
+    unknown = {"resident": str(uuid.uuid4()), "receipt": str(uuid.uuid4())}
+
+    def seen(path: str, record: dict[str, str]) -> tuple[int, str]:
+        response = street.client.get(path)
+        text = response.text.replace(record["resident"], "<id>")
+        return response.status_code, text.replace(record["receipt"], "<id>")
+
+    for name, page in RESIDENT_PAGES.items():
+        for who in ("me", "member"):
+            assert street.client.get(page(people[who])).status_code == 200, (name, who)
+        expected = seen(page(unknown), unknown)
+        assert expected[0] == 404
+        for who in ("neighbour", "foreign"):
+            assert seen(page(people[who]), people[who]) == expected, (name, who)
 
 
 def test_everything_else_stays_closed_to_residents(street: Street) -> None:
