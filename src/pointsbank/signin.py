@@ -55,7 +55,7 @@ class SignIn:
         user_name = "".join(c for c in Account.normalise(name) if c.isprintable())[:64]
         self._refuse_if_locked(user_name, address, at)
         account = self._verified(user_name, password)
-        if account is None or account.disabled or self._erased(account):
+        if account is None or account.disabled or self.erased_resident(account):
             self._log(at, user_name, None, address, "failed")
             self._refuse_if_locked(user_name, address, at)
             raise SignInFailed("sign-in-failed")
@@ -77,8 +77,8 @@ class SignIn:
                 return candidate
         return None
 
-    def _erased(self, account: Account) -> bool:
-        """A resident whose personal data was erased can no longer sign in."""
+    def erased_resident(self, account: Account) -> bool:
+        """A resident whose personal data was erased can no longer sign in nor stay signed in."""
         resident = account.resident_id
         return account.role is Role.RESIDENT and resident is not None and self.residents.erased(
             resident

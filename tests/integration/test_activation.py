@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.services import Services
 from pointsbank.application import Command, Outcome
@@ -130,11 +131,14 @@ def test_guessing_codes_is_throttled_like_signing_in(
 
 
 def test_an_erased_resident_can_no_longer_sign_in(
-    services: Services, street: tuple[Actor, UUID]
+    services: Services, client: TestClient, street: tuple[Actor, UUID]
 ) -> None:
     staff, resident = street
     user_id = activate(services, slip(services, staff, resident)).body["user_id"]
+    signed_in = client.post("/ui/login", data={"username": PHONE, "password": PASSWORD})
+    assert signed_in.url.path == "/ui/me"
     services.bank.erase_personal_data(cmd(services, ADMIN), resident)
+    assert client.get("/ui/me").url.path == "/ui/login"  # the live session ends too
     services.projector.catch_up()
     account = services.accounts.find(user_id)
     assert account is not None
