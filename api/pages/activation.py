@@ -82,7 +82,8 @@ def activate(
     require_same_origin(request)
     errors: dict[str, str] = {}
     if password != password_again:
-        errors = {"password_again": DomainError("invalid-command.activation-passwords-differ").detail}
+        differ = DomainError("invalid-command.activation-passwords-differ")
+        errors = {"password_again": differ.detail}
     else:
         try:
             outcome = services.activations.activate(

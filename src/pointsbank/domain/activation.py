@@ -78,13 +78,16 @@ class Activation(Aggregate):
 
     def use_slip(self, slip: int, account_id: UUID, ctx: Context) -> None:
         """The resident used slip number `slip` to set the password of `account_id`."""
-        require(slip == self.slip, DomainError("invalid-command.activation-code-wrong", field="code"))
-        require(not self.used, DomainError("invalid-command.activation-code-used", field="code"))
-        assert self.expires_at is not None
-        require(ctx.at < self.expires_at, DomainError("invalid-command.activation-code-expired", field="code"))
+        require(slip == self.slip, _refused("wrong"))
+        require(not self.used, _refused("used"))
+        require(self.expires_at is not None and ctx.at < self.expires_at, _refused("expired"))
         self.trigger_event(
             self.SlipUsed,
             slip=slip,
             account_id=account_id,
             **ctx.meta(ctx.today, "activation slip used"),
         )
+
+
+def _refused(why: str) -> DomainError:
+    return DomainError(f"invalid-command.activation-code-{why}", field="code")
