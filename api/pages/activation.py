@@ -14,12 +14,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.auth import client_address, require_same_origin
-from api.deps import ServicesDep
+from api.deps import ServicesDep, visible
 from api.pages import PageUser, check_form, command, field_errors, render, settle
 from api.pages.counter import mask_name
-from api.pages.resident import _resident
+from api.pages.residents import scope
 from api.services import Services
-from pointsbank.domain.common import DomainError
+from pointsbank.domain.common import DomainError, Role
+from projections.resident_queries import ResidentQueries
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 Code = Annotated[str, Form(max_length=40)]
@@ -40,7 +41,9 @@ def print_slip(
 ) -> HTMLResponse:
     """Issue a new activation slip (the old code stops working) and show it for printing."""
     check_form(request, user, csrf_token)
-    resident = _resident(services, user, resident_id)
+    scope(user, Role.STAFF, Role.ADMIN)
+    row = ResidentQueries(services.db).resident(resident_id)
+    resident = visible(user.actor, row, "resident", resident_id)
     cmd = command(services, user, idempotency_key, {"slip": str(resident_id)})
     try:
         outcome = services.activations.issue_slip(cmd, resident_id)

@@ -170,3 +170,20 @@ def test_staff_of_another_community_cannot_print_a_slip(
     with raises_refusal(DomainError, "not-found.resident"):
         services.activations.issue_slip(cmd(services, other), resident)
     assert event_count(services) == before
+
+
+def test_activation_re_links_the_resident_account_staff_opened_before(
+    services: Services, street: tuple[Actor, UUID]
+) -> None:
+    staff, resident = street
+    opened = services.accounts.open(
+        cmd(services, staff), "wang.xm", "居民", Role.RESIDENT, [Community.id_for("a")],
+        resident, "the one staff gave",
+    )
+    services.projector.catch_up()
+    activated = activate(services, slip(services, staff, resident))
+    assert activated.body["user_id"] == opened.body["user_id"]
+    session = services.sign_in.sign_in(PHONE, PASSWORD, "x", services.now())
+    assert session.user_id == opened.body["user_id"]
+    with pytest.raises(SignInFailed):
+        services.sign_in.sign_in("wang.xm", "the one staff gave", "x", services.now())
