@@ -28,10 +28,10 @@ def normalise_code(code: str) -> str:
 
 @dataclass(frozen=True)
 class LiveCode:
+    """Whose code it is and of which slip; the slip itself decides whether it is still live."""
+
     resident_id: UUID
     slip: int
-    expires_at: datetime
-    used_at: datetime | None
 
 
 class ActivationCodes:
@@ -55,19 +55,10 @@ class ActivationCodes:
 
     def find(self, code: str) -> LiveCode | None:
         row = self.db.query_one(
-            "SELECT resident_id, slip, expires_at, used_at FROM activation_codes "
-            "WHERE code_hash = ?",
+            "SELECT resident_id, slip FROM activation_codes WHERE code_hash = ?",
             (digest(normalise_code(code)),),
         )
-        if row is None:
-            return None
-        used = row["used_at"]
-        return LiveCode(
-            UUID(row["resident_id"]),
-            int(row["slip"]),
-            datetime.fromisoformat(row["expires_at"]),
-            datetime.fromisoformat(used) if used else None,
-        )
+        return LiveCode(UUID(row["resident_id"]), int(row["slip"])) if row else None
 
     def mark_used(self, resident_id: UUID, slip: int, at: datetime) -> None:
         self.db.execute(

@@ -12,7 +12,7 @@ from datetime import datetime
 from uuid import UUID
 
 from pointsbank.accounts import Accounts, Contexts
-from pointsbank.activation_codes import ActivationCodes, LiveCode
+from pointsbank.activation_codes import ActivationCodes
 from pointsbank.application import Command, Decision, Outcome, PointsBank
 from pointsbank.credentials import digest
 from pointsbank.domain.account import Account
@@ -79,23 +79,24 @@ class Activations:
         self, code: str, password: str, address: str, key: str, at: datetime
     ) -> Outcome:
         """Set the resident's password with a live code, opening their account if need be.
-        Wrong, used and expired codes count as failed sign-ins from the address."""
+        Wrong, used and expired codes count as failed sign-ins from the address; a resubmitted
+        form (the same key) answers as the first did."""
         self.sign_in.refuse_guessing(address, at)
         live = self.codes.find(code)
-        try:
-            resident = self._resident_of(live, at)
-        except DomainError:
+        if live is None or self.codes.erased(live.resident_id):
             self.sign_in.code_failed(address, at)
-            raise
-        assert live is not None
-        phone = self.bank.registry.get(resident.id)
-        check_policy(password, phone.phone if phone and phone.phone else "")
+            raise DomainError("invalid-command.activation-code-wrong", field="code")
+        resident = self.bank.get(Resident, live.resident_id, "resident")
+        personal = self.bank.registry.get(resident.id)
+        check_policy(password, (personal.phone or "") if personal else "")
         linked = self.codes.accounts_of(resident.id)
         account_id = UUID(linked[0]) if linked else Account.id_for(account_name(resident.id))
         actor = Actor(str(account_id), Role.RESIDENT, resident.community_id, resident.id)
         cmd = Command(self.context(actor, at), key=key, fingerprint=digest(code))
 
         def decide() -> Decision:
+            # The slip decides whether the code is used or expired, so a copy of a request
+            # that won is answered by its replay, not refused.
             activation = self.bank.get(Activation, Activation.id_for(resident.id), "activation")
             activation.use_slip(live.slip, account_id, cmd.ctx)
             account = self._account(account_id, resident, cmd)
@@ -106,17 +107,12 @@ class Activations:
             self.accounts.passwords.set(str(account_id), password, at)
             self.accounts.sessions.end_all(str(account_id))
 
-        return self.bank.execute(cmd, decide, keep)
-
-    def _resident_of(self, live: LiveCode | None, at: datetime) -> Resident:
-        """The resident a code belongs to, if it can still be used."""
-        if live is None or self.codes.erased(live.resident_id):
-            raise DomainError("invalid-command.activation-code-wrong", field="code")
-        if live.used_at is not None:
-            raise DomainError("invalid-command.activation-code-used", field="code")
-        if at >= live.expires_at:
-            raise DomainError("invalid-command.activation-code-expired", field="code")
-        return self.bank.get(Resident, live.resident_id, "resident")
+        try:
+            return self.bank.execute(cmd, decide, keep)
+        except DomainError as refused:
+            if refused.key.startswith("invalid-command.activation-code-"):
+                self.sign_in.code_failed(address, at)
+            raise
 
     def _account(self, account_id: UUID, resident: Resident, cmd: Command) -> Account:
         """The resident's account, opened now if new; a disabled one stays disabled."""

@@ -187,3 +187,17 @@ def test_activation_re_links_the_resident_account_staff_opened_before(
     assert session.user_id == opened.body["user_id"]
     with pytest.raises(SignInFailed):
         services.sign_in.sign_in("wang.xm", "the one staff gave", "x", services.now())
+
+
+def test_a_resubmitted_activation_answers_as_the_first(
+    services: Services, street: tuple[Actor, UUID]
+) -> None:
+    staff, resident = street
+    code = slip(services, staff, resident)
+    first = services.activations.activate(code, PASSWORD, "a", "key-1", services.now())
+    before = event_count(services)
+    again = services.activations.activate(code, PASSWORD, "a", "key-1", services.now())
+    assert (again.replayed, again.body) == (True, first.body)
+    assert event_count(services) == before
+    with raises_refusal(DomainError, "invalid-command.activation-code-used"):
+        services.activations.activate(code, PASSWORD, "a", "key-2", services.now())
