@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from pointsbank.db import Database, Row
-from projections.queries import Queries
+from projections.queries import STATEMENT_COLUMNS, Queries
 
 
 class MyPoints:
@@ -49,7 +49,18 @@ class MyPoints:
 
     def statement(self, resident_id: UUID, after: int, limit: int) -> list[Row]:
         """A keyset page of the statement (the API's paging), with rule and recorder names."""
-        rows = Queries(self.db).statement(resident_id, 0, limit, after)
+        return self._named(Queries(self.db).statement(resident_id, 0, limit, after))
+
+    def latest(self, resident_id: UUID, limit: int) -> list[Row]:
+        """The newest entries, newest first, with rule and recorder names."""
+        rows = self.db.query(
+            f"SELECT {STATEMENT_COLUMNS} FROM statement_entries WHERE resident_id = ? "
+            "ORDER BY version DESC LIMIT ?",
+            (str(resident_id), limit),
+        )
+        return self._named(rows)
+
+    def _named(self, rows: list[Row]) -> list[Row]:
         rules = self._names("SELECT code AS k, name FROM rules", ())
         who = self._recorders(row["actor_id"] for row in rows)
         for row in rows:

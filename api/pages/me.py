@@ -58,7 +58,7 @@ def my_points(request: Request, services: ServicesDep, user: PageUser) -> HTMLRe
         request, services, "me/index.html", user,
         r=me, year=year, year_points=ResidentQueries(services.read_db).year_points(own, year),
         household_points=household_points, place=place, members=reads.circle(own)[1:],
-        entries=reads.statement(own, 0, 5),
+        entries=reads.latest(own, 5),
         receipts=services.counter_queries.receipts(None, own, None)[:5],
         goods=services.counter_queries.goods(UUID(me["community_id"])),
         mask=mask_name, kind_names=KIND_NAMES,
