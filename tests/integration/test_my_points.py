@@ -15,7 +15,7 @@ def test_circle_place_and_newest_entries(services: Services) -> None:
     staff = setup_street(services)
     bank, community = services.bank, Community.id_for("a")
     me, member, neighbour, alone = (enrol(services, staff) for _ in range(4))
-    households = []
+    households: list[UUID] = []
     for people in ((me, member), (neighbour,)):
         made = bank.create_household(command(staff), community, f"{len(households)}号")
         households.append(UUID(made.body["household_id"]))
