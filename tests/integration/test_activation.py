@@ -5,6 +5,7 @@ the code nor the phone ever enters an event."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -17,6 +18,7 @@ from pointsbank.domain.common import Actor, DomainError, Role
 from pointsbank.domain.community import Community
 from pointsbank.registry import PersonalData
 from pointsbank.signin import LockedOut, SignInFailed
+from tests.accounts_helpers import open_account, sign_in
 from tests.conftest import event_count, stored_events
 from tests.integration.test_ledger import ADMIN, TODAY, setup_street
 from tests.refusals import raises_refusal
@@ -201,3 +203,29 @@ def test_a_resubmitted_activation_answers_as_the_first(
     assert event_count(services) == before
     with raises_refusal(DomainError, "invalid-command.activation-code-used"):
         services.activations.activate(code, PASSWORD, "a", "key-2", services.now())
+
+
+def test_the_slip_page_shows_the_code_once_and_refuses_a_resident_without_phone(
+    services: Services, client: TestClient, street: tuple[Actor, UUID]
+) -> None:
+    staff, resident = street
+    open_account(services, "staff.a", Role.STAFF, "a")
+    csrf = sign_in(client, "staff.a")
+    form = {"csrf_token": csrf, "idempotency_key": "print-1"}
+    printed = client.post(f"/ui/residents/{resident}/slip", data=form)
+    assert printed.status_code == 201 and "王*明" in printed.text
+    [code] = re.findall(r'id="slip-code">([0-9A-Z-]{14})<', printed.text)
+    before = event_count(services)
+    again = client.post(f"/ui/residents/{resident}/slip", data=form)
+    assert again.status_code == 200 and code not in again.text and "只显示一次" in again.text
+    assert event_count(services) == before
+    no_phone = services.bank.enrol(
+        cmd(services, staff), Community.id_for("a"), "g1", False, False, TODAY,
+        PersonalData(name="李四"),
+    ).body["resident_id"]
+    services.projector.catch_up()
+    before = event_count(services)
+    refused = client.post(f"/ui/residents/{no_phone}/slip", data={**form, "idempotency_key": "2"})
+    assert refused.status_code == 422 and "没有登记手机号" in refused.text
+    assert event_count(services) == before
+    activate(services, code)  # the code shown once is the live one
