@@ -36,7 +36,8 @@ class Authenticated:
 
 
 def authenticate(request: Request, services: Services) -> Authenticated | None:
-    """The enabled account behind the request's bearer token or session cookie."""
+    """The enabled account behind the request's bearer token or session cookie (never a
+    resident whose personal data was erased)."""
     now = services.now()
     header = request.headers.get("Authorization", "")
     session: OpenSession | None = None
@@ -48,7 +49,7 @@ def authenticate(request: Request, services: Services) -> Authenticated | None:
     else:
         return None
     account = services.accounts.find(user_id) if user_id else None
-    if account is None or account.disabled:
+    if account is None or account.disabled or services.sign_in.erased_resident(account):
         return None
     return Authenticated(services.accounts.actor_of(account), account, session)
 
