@@ -187,6 +187,14 @@ def _membership(cur: Cursor, e: LedgerEvent, position: int) -> None:
         )
 
 
+@annual.on_run(Resident.JoinedHousehold)
+def _membership_run(cur: Cursor, events: Events) -> None:
+    """Registered after `_points_run`, so it goes after the run's points: each recompute reads
+    the run's final entries and memberships, which is what applying them in log order gives."""
+    for position, e in events:
+        _membership(cur, e, position)
+
+
 def _contributions(cur: Cursor, resident_id: str, from_year: int) -> dict[Any, int]:
     cur.execute(
         "SELECT household_id, joined_on, left_on FROM household_members WHERE resident_id = ?",
