@@ -90,7 +90,8 @@ def _select_sqlite(
     params = [p for i in ids for p in (i.hex, after.get(i, 0))]
     with recorder.datastore.transaction(commit=False) as cur:
         cur.execute(statement, params)
-        return cur.fetchall()
+        rows: list[Any] = cur.fetchall()
+        return rows
 
 
 def _uuid(originator_id: UUID | str) -> UUID:

@@ -12,6 +12,7 @@ import pytest
 from api.services import Services
 from pointsbank.bulk_load import load_many
 from pointsbank.domain.common import Actor, Role
+from pointsbank.domain.resident import Resident
 from pointsbank.domain.terms import Terms
 from pointsbank.imports import SheetAlreadyImported, SheetRejected
 from tests.conftest import event_count
@@ -121,7 +122,7 @@ def test_bulk_loading_equals_loading_one_by_one(services: Services) -> None:
     loaded = load_many(services.bank, [*residents[:5], unknown, residents[0]])
     assert set(loaded) == set(residents[:5])
     for resident in residents[:5]:
-        one = services.bank.repository.get(resident)
+        one: Resident = services.bank.repository.get(resident)
         assert loaded[resident].__dict__ == one.__dict__
     assert loaded[residents[0]].version == 131
 
