@@ -3,6 +3,8 @@ import writes what the same rows awarded one by one write; bulk loading equals t
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -131,3 +133,26 @@ def _balance(services: Services, resident: UUID) -> Any:
     row = services.queries.balance(resident)
     assert row is not None
     return {k: v for k, v in row.items() if k != "resident_id"}
+
+
+def test_the_same_large_sheet_imported_twice_at_once_lands_once(services: Services) -> None:
+    """Two staff sessions upload the same 2,000-row sheet at the same moment (a bulk save:
+    COPY through staging on PostgreSQL): one applies it, the other is told it already was."""
+    staff, residents = prepared(services)
+    lines = ["resident_id,rule_code,occurred_on,quantity"]
+    lines += [f"{residents[i % 40]},ONE,2026-04-{1 + i % 28:02d},1" for i in range(2000)]
+    content = "\n".join(lines).encode()
+    before = event_count(services)
+    start = threading.Barrier(2)
+
+    def upload() -> str:
+        start.wait()
+        try:
+            return str(services.earning.imports.apply(command(staff), content).status)
+        except SheetAlreadyImported:
+            return "already"
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = sorted(pool.map(lambda _: upload(), range(2)))
+    assert answers == ["201", "already"]
+    assert event_count(services) == before + 2000 + 2  # the rows, the sheet, one key record
