@@ -5,6 +5,9 @@ the projector's catch-up, `rebuild` and `audit replay`, with peak memory (RSS hi
 and the tracemalloc peak of each phase). P4: a sheet import against a COPY of the same rows.
 Prints figures; asserts nothing about time.
 
+`make bench` calls `measure_rebuild` (P3: rebuild and replay of the generated street in a child
+process, so its peak RSS is theirs) and `measure_import` (P4: a 100k-row sheet).
+
 Run: .venv/bin/python -m benchmarks.bench_projection [--events N] [--rows N] [--store S]
 """
 
