@@ -30,7 +30,7 @@ COUNTERS = 32
 PER_COUNTER = 20
 STOCK = 100
 AFFORD = 50
-RICH = 1_000_000
+RICH = 100_000  # the most stock one item may hold
 
 
 def _cmd(actor: Actor) -> Command:
