@@ -137,20 +137,10 @@ class Commander:
         return Response(status_code=204, headers=self._settle(outcome))
 
     def _settle(self, outcome: Outcome) -> dict[str, str]:
-        """Wait for the read models; the headers that say it was a replay, or that they lag."""
-        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
-        try:
-            self.services.projected(outcome.position)
-        except Exception as exc:  # the change is recorded: report it, and say reads may lag
-            log.warning(
-                "%s %s recorded at event %s, read models lag: %s",
-                self.request.method,
-                self.request.url.path,
-                outcome.position,
-                exc,
-            )
-            headers["Read-Models-Lagging"] = "true"
-        return headers
+        """The headers that say it was a replay; the response's position (set by the position
+        middleware) lets a later read wait for this change, so this one waits for nothing."""
+        self.services.written(outcome.position)
+        return {"Idempotent-Replayed": "true"} if outcome.replayed else {}
 
 
 def get_commander(

@@ -130,11 +130,9 @@ def command(services: Services, user: Authenticated, key: str, fields: dict[str,
 
 
 def settle(services: Services, outcome: Outcome) -> None:
-    """Wait for the read models to show a recorded change; if they lag, the change still stands."""
-    try:
-        services.projected(outcome.position)
-    except Exception as exc:
-        log.warning("page change recorded at event %s, read models lag: %s", outcome.position, exc)
+    """Mark a recorded change for read-your-writes: this request's later reads, and the next
+    page (by the position cookie the response sets), wait for the read models to show it."""
+    services.written(outcome.position)
 
 
 def field_errors(exc: DomainError, default: str) -> dict[str, str]:
