@@ -16,7 +16,7 @@ from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, T
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import Actor, Context, DomainError
 from pointsbank.earning import Earning
-from pointsbank.reads import ProjectedReads, ReplicaReads, require_position
+from pointsbank.reads import ProjectedReads, ReplicaReads, projecting, require_position
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.signin import SignIn, Throttle
@@ -128,6 +128,7 @@ class Services:
         if position is None:
             return
         require_position(position)  # and this request's reads, on a replica too
+        projecting(position)
         if self.settings.inprocess_projector:
             try:
                 self.projector.catch_up(until=position)

@@ -51,6 +51,14 @@ def require_position(position: int | None) -> None:
     holder.position = max(holder.position, position or 0)
 
 
+def projecting(position: int) -> None:
+    """This request brings the read models to `position` itself: its reads (the projector's
+    own among them) must not wait for it."""
+    holder = _required.get()
+    if holder is not None:
+        holder.projected = max(holder.projected, position)
+
+
 def required_position() -> int:
     holder = _required.get()
     return holder.position if holder else 0
