@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Set
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
@@ -23,7 +22,6 @@ from pointsbank.domain.common import Actor, Role
 
 MAX_KEY_LENGTH = 200
 SECRET_MARK = "password"  # a field so named is a secret, in a JSON body or a page's form
-log = logging.getLogger("pointsbank.api")
 
 
 def is_secret(name: str) -> bool:

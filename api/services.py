@@ -110,9 +110,9 @@ class Services:
     def settle_reads(self, position: int) -> bool:
         """Bounded wait until the read models include `position` (or the log's end, if the
         position named is beyond it); False when they cannot get there in time."""
-        position = min(position, self.bank.recorder.max_notification_id() or 0)
         if self.projector.position() >= position:
             return True
+        position = min(position, self.bank.recorder.max_notification_id() or 0)
         if not self.settings.inprocess_projector:
             return self.projector.wait_for(position, self.settings.read_wait_seconds)
         try:

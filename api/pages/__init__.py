@@ -6,7 +6,6 @@ Chinese beside the field they concern. They are signed in by the session cookie 
 
 from __future__ import annotations
 
-import logging
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +20,6 @@ from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError, Role
 
-log = logging.getLogger("pointsbank.pages")
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 ROLE_NAMES = {
     "admin": "街道管理员",

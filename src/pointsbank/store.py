@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-
 # Commands load aggregates from the library's cache, fast-forwarded from the store on every get
 # (so another process's writes are seen, and conflicts still caught on save) and deep-copied
 # (so a refused decision leaves nothing behind): one query for new events instead of a snapshot
