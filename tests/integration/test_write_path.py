@@ -18,11 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.positions import REQUEST_HEADER, RESPONSE_HEADER
+from api.positions import COOKIE, REQUEST_HEADER, RESPONSE_HEADER
 from api.services import Services, open_services
 from pointsbank import commands
 from pointsbank.domain.common import Role
 from pointsbank.domain.resident import Resident
+from tests.accounts_helpers import open_account, sign_in
 from tests.conftest import stored_events
 from tests.integration.test_counter import COMMUNITY, TODAY, Shop, command
 from tests.integration.test_counter_processes import start_server, wait_until_up
@@ -204,3 +205,26 @@ def test_every_acknowledged_award_is_recorded_exactly_once_after_a_kill_9(
 
 def awards_in_log(services: Services) -> int:
     return sum(isinstance(e, Resident.PointsAwarded) for e in stored_events(services))
+
+
+def test_a_page_that_records_a_change_shows_it_and_hands_its_position_to_the_next_page(
+    services: Services,
+) -> None:
+    shop = Shop(services, setup_street(services))
+    resident = shop.resident(5)
+    open_account(services, "desk.w", Role.STAFF, "a")
+    apart = {"inprocess_projector": False, "read_wait_seconds": 30.0}
+    server = open_services(services.settings.model_copy(update=apart), apply_migrations=False)
+    form = {"resident": str(resident), "rule_code": "ONE", "quantity": "1", "idempotency_key": "k",
+            "occurred_on": TODAY.isoformat()}  # fmt: skip
+    try:
+        with TestClient(create_app(server.settings, server)) as client:
+            csrf = sign_in(client, "desk.w")
+            threading.Timer(0.5, services.projector.catch_up).start()  # the projector, elsewhere
+            page = client.post("/ui/points/award", data={**form, "csrf_token": csrf})
+    finally:
+        server.close()
+    assert page.status_code == 200, page.text
+    assert '<strong id="balance">6</strong>' in page.text  # the read model, after the write
+    position = services.bank.recorder.max_notification_id()
+    assert f"{COOKIE}={position}" in page.headers["set-cookie"]
