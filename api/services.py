@@ -18,7 +18,7 @@ from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, T
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import Actor, Context, DomainError
 from pointsbank.earning import Earning
-from pointsbank.reads import ReplicaReads, require_position
+from pointsbank.reads import ProjectedReads, ReplicaReads, projecting, require_position
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.signin import SignIn, Throttle
@@ -64,6 +64,7 @@ class Services:
     audit: AuditQueries
     reads: Database | None = None  # queries' database: a replica, or None for `db`
     _stop: threading.Event = field(default_factory=threading.Event)
+    _written: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     @property
@@ -105,6 +106,28 @@ class Services:
         """Who acts, now (or `at`), as every command of every entry point records it."""
         return self.settings.context(actor, at or self.now())
 
+    def written(self, position: int | None) -> None:
+        """A command recorded a change at `position`: this request's reads from here on, and
+        its response's position, include it; the in-process projector starts on it at once
+        rather than at its next poll. The write itself waits for no read model."""
+        if position is not None:
+            require_position(position)
+            self._written.set()
+
+    def settle_reads(self, position: int) -> bool:
+        """Bounded wait until the read models include `position` (or the log's end, if the
+        position named is beyond it); False when they cannot get there in time."""
+        if self.projector.position() >= position:
+            return True
+        position = min(position, self.bank.recorder.max_notification_id() or 0)
+        if not self.settings.inprocess_projector:
+            return self.projector.wait_for(position, self.settings.read_wait_seconds)
+        try:
+            self.projector.catch_up(until=position)
+        except ProjectionFailed:
+            return False  # the projector has said why; the response says the reads lag
+        return self.projector.position() >= position
+
     def projected(self, position: int | None) -> None:
         """Read-your-writes: return once `position` is visible in the read models.
 
@@ -112,6 +135,7 @@ class Services:
         if position is None:
             return
         require_position(position)  # and this request's reads, on a replica too
+        projecting(position)
         if self.settings.inprocess_projector:
             try:
                 self.projector.catch_up(until=position)
@@ -156,7 +180,11 @@ class Services:
         while not stop.is_set():
             # Each follower on its own: a stuck projection must not hold the evidence back.
             stalled = [self._follow(follower.catch_up) for follower in (self.projector, self.chain)]
-            stop.wait(self.settings.projector_poll_seconds * (5 if any(stalled) else 1))
+            if any(stalled):  # back off; a write must not hurry a failing projection on
+                stop.wait(self.settings.projector_poll_seconds * 5)
+            else:
+                self._written.wait(self.settings.projector_poll_seconds)
+                self._written.clear()
 
     @staticmethod
     def _follow(catch_up: Callable[[], object]) -> bool:
@@ -173,6 +201,7 @@ class Services:
 
     def close(self) -> None:
         self._stop.set()
+        self._written.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.bank.close()
@@ -191,7 +220,7 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
     bank = PointsBank(event_store_env(settings.database_url), registry)
     if apply_migrations:
         migrate(settings.database_url)
-    return Services(
+    services = Services(
         settings=settings,
         db=db,
         bank=bank,
@@ -210,6 +239,8 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
         audit=AuditQueries(reads),
         reads=reads,
     )
+    db.before_read = ProjectedReads(services.settle_reads)
+    return services
 
 
 def session_limits(settings: Settings) -> SessionLimits:

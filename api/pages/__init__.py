@@ -6,7 +6,6 @@ Chinese beside the field they concern. They are signed in by the session cookie 
 
 from __future__ import annotations
 
-import logging
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +20,6 @@ from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError, Role
 
-log = logging.getLogger("pointsbank.pages")
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 ROLE_NAMES = {
     "admin": "街道管理员",
@@ -130,11 +128,9 @@ def command(services: Services, user: Authenticated, key: str, fields: dict[str,
 
 
 def settle(services: Services, outcome: Outcome) -> None:
-    """Wait for the read models to show a recorded change; if they lag, the change still stands."""
-    try:
-        services.projected(outcome.position)
-    except Exception as exc:
-        log.warning("page change recorded at event %s, read models lag: %s", outcome.position, exc)
+    """Mark a recorded change for read-your-writes: this request's later reads, and the next
+    page (by the position cookie the response sets), wait for the read models to show it."""
+    services.written(outcome.position)
 
 
 def field_errors(exc: DomainError, default: str) -> dict[str, str]:
