@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from pointsbank.accounts import Accounts
@@ -16,6 +17,7 @@ from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, T
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import Actor, Context, DomainError
 from pointsbank.earning import Earning
+from pointsbank.notices import NoticeBook
 from pointsbank.reads import ReplicaReads, require_position
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
@@ -127,6 +129,25 @@ class Services:
     @property
     def years(self) -> YearBook:
         return YearBook(self.bank, self.freeze)
+
+    @property
+    def notices(self) -> NoticeBook:
+        return NoticeBook(self.bank, self.candidates)
+
+    def candidates(self, community_id: UUID, year: int, top: int) -> list[dict[str, Any]]:
+        """The year's top civilised-family candidates once everything now in the log is
+        projected, as a public notice publishes them."""
+        self.projected(self.bank.recorder.max_notification_id() or None)
+        found = Rankings(self.db).candidates(str(community_id), year, top, None)
+        return [
+            {
+                "household_id": str(row["household_id"]),
+                "name": row["name"],
+                "points": int(row["points"]),
+                "rank": int(row["rank"]),
+            }
+            for row in found["candidates"]
+        ]
 
     def freeze(self, community_id: UUID, year: int) -> FrozenRanking:
         """The community's ranking once everything now in the log is projected."""
