@@ -94,7 +94,7 @@ class Services:
         return CounterQueries(self.read_db)
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return datetime.now(UTC) + timedelta(days=self.settings.clock_shift_days)
 
     def context(self, actor: Actor, at: datetime | None = None) -> Context:
         """Who acts, now (or `at`), as every command of every entry point records it."""

@@ -54,6 +54,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/activities", "活动"),
         ("/ui/imports", "导入"),
         ("/ui/rankings", "排名"),
+        ("/ui/notices", "公示管理"),
         ("/ui/goods", "商品"),
         ("/ui/counter/receipts", "小票"),
         ("/ui/desk", "服务台"),
@@ -61,7 +62,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/audit", "审计"), ("/ui/rankings", "排名"), ("/ui/home", "登录记录")],
-    Role.RESIDENT: [("/ui/home", "首页")],
+    Role.RESIDENT: [("/ui/home", "首页"), ("/ui/notice", "公示")],
 }
 COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
 
@@ -154,6 +155,8 @@ def install(app: FastAPI) -> None:
         goods,
         households,
         imports,
+        notice,
+        notices,
         points,
         rankings,
         resident,
@@ -171,6 +174,6 @@ def install(app: FastAPI) -> None:
     # `residents` before `resident`: /ui/residents/new is not a resident id.
     areas = (residents, resident, households, points, corrections, approvals, activities)
     shop = (counter, goods, street, rules)
-    reports = (imports, rankings, years, audit)
+    reports = (imports, rankings, years, audit, notices, notice)
     for module in (session, accounts, desk, *areas, *shop, *reports):
         app.include_router(module.router)
