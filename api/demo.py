@@ -43,6 +43,7 @@ RULES = [
 SURNAMES = "王李张刘陈杨黄赵周吴"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛"
 RESIDENTS_PER_COMMUNITY = 25
+NOTICE_COMMUNITY = "zumiao"
 GOODS = [
     ("大米 5kg", 50, 40, 1),
     ("食用油 1.8L", 40, 30, 1),
@@ -88,6 +89,8 @@ def seed(services: Services) -> Iterator[str]:
         for item, (goods, price, stock, limit) in enumerate(GOODS):
             cmd = s.cmd(staff_actor, f"goods:{code}:{item}")
             services.counter.list_item(cmd, community_id, goods, price, stock, limit)
+        if code == NOTICE_COMMUNITY:  # the other is left for a newcomer to publish (README)
+            _publish_notice(s, staff_actor, community_id)
     services.projector.catch_up()
     services.chain.catch_up()
     yield from account_lines()
@@ -146,3 +149,8 @@ def _seed_community(
             s.bank.deduct(
                 s.cmd(staff, f"deduct:{seq}"), resident, "LITTER", 1, s.days_ago(3), "楼道乱扔垃圾"
             )
+
+
+def _publish_notice(s: Seeder, staff: Actor, community_id: UUID) -> None:
+    """Candidates under public notice (公示), so the community's residents' page shows a list."""
+    s.services.notices.publish(s.cmd(staff, f"notice:{community_id}"), community_id, s.today.year)

@@ -28,7 +28,9 @@ def _community(user: PageUser) -> UUID:
     return user.actor.community_id
 
 
-def _own_objections(services: Services, user: PageUser, board_: dict[str, Any], notice: Any) -> list[Any]:
+def _own_objections(
+    services: Services, user: PageUser, board_: dict[str, Any], notice: Any
+) -> list[Any]:
     """Only the signed-in resident's objections, with their words and the finding."""
     words = services.registry.objection_reasons(notice.id)
     names = {h["household_id"]: h["name"] for h in board_["households"]}

@@ -4,6 +4,7 @@ period has ended; the final list prints. Residents' side: api/pages/notice.py.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -63,12 +64,15 @@ def objections(services: Services, notice: Notice) -> list[dict[str, Any]]:
     """Every objection with its words and author (staff read them to find)."""
     words = services.registry.objection_reasons(notice.id)
     names = {h["household_id"]: h["name"] for h in notice.households}
+    zone = services.settings.zone
     rows = []
     for o in notice.objections.values():
         author = services.registry.get(UUID(o["resident_id"]))
+        lodged = datetime.fromisoformat(o["lodged_at"]).astimezone(zone)
         rows.append(
             {
                 **o,
+                "lodged": f"{lodged:%Y-%m-%d %H:%M}",
                 "household": names.get(o["household_id"], ""),
                 "author": author.name if author else "（已删除）",
                 "words": words.get(o["objection_id"], "（已删除）"),

@@ -144,4 +144,3 @@ def require_final_if_published(bank: CommandLoop, community_id: UUID, year: int)
     if notice is not None and not notice.final:
         raise Conflict("conflict.notice-not-final", {"year": year})
     return notice
-

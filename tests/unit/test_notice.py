@@ -4,6 +4,7 @@ finalise, then events or a refusal. Time comes in with each command's context.""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -17,11 +18,12 @@ COMMUNITY = uuid4()
 STAFF = Actor("staff-1", Role.STAFF, COMMUNITY)
 RESIDENT = Actor("resident-1", Role.RESIDENT, COMMUNITY, uuid4())
 PUBLISHED_AT = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
-HOUSEHOLDS = [
-    {"household_id": str(uuid4()), "name": f"王家（{n}号）", "points": 30 - n, "rank": n}
-    for n in (1, 2, 3)
+IDS = [uuid4() for _ in range(3)]
+HOUSEHOLDS: list[dict[str, Any]] = [
+    {"household_id": str(h), "name": f"王家（{n}号）", "points": 30 - n, "rank": n}
+    for n, h in enumerate(IDS, start=1)
 ]
-FIRST, SECOND = UUID(HOUSEHOLDS[0]["household_id"]), UUID(HOUSEHOLDS[1]["household_id"])
+FIRST, SECOND = IDS[0], IDS[1]
 
 
 def at(days: float, actor: Actor = STAFF) -> Context:
@@ -144,7 +146,7 @@ def test_the_notice_replays_from_its_events() -> None:
     events = notice.collect_events()
     copy: Notice | None = None
     for event in events:
-        copy = event.mutate(copy)  # type: ignore[arg-type]
+        copy = event.mutate(copy)
     assert copy is not None and copy.final and copy.removed == notice.removed
     assert copy.final_list() == notice.final_list()
 

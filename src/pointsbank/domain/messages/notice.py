@@ -40,8 +40,7 @@ TEXTS = {
     ),
     "conflict.notice-open-objections": Text(
         "还有 {count} 条异议没有核查结论。请先逐条核查再定稿。",
-        "{count} objection(s) still have no finding. Record a finding for each before "
-        "finalising.",
+        "{count} objection(s) still have no finding. Record a finding for each before finalising.",
     ),
     "conflict.notice-final": Text(
         "{year} 年度的名单已经定稿，不能再更改。",
