@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ServicesDep
 from api.pages import PageUser, check_form, command, field_errors, render, settle
-from api.pages.notices import FINDINGS, board, latest_year
+from api.pages.notices import FINDINGS, Year, board, latest_year
 from api.services import Services
 from pointsbank.domain.common import DomainError, Forbidden, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
@@ -48,10 +48,15 @@ def _own_objections(
 
 
 def _page(
-    request: Request, services: Services, user: PageUser, status: int = 200, **context: Any
+    request: Request,
+    services: Services,
+    user: PageUser,
+    year: int | None = None,
+    status: int = 200,
+    **context: Any,
 ) -> HTMLResponse:
     community_id = _community(user)
-    year = latest_year(services, community_id)
+    year = year or latest_year(services, community_id)
     notice = services.notices.find(community_id, year)
     shown: dict[str, Any] = {"board": None, "mine": []}
     if notice is not None:
@@ -63,9 +68,11 @@ def _page(
 
 
 @router.get("")
-def notice_page(request: Request, services: ServicesDep, user: PageUser) -> HTMLResponse:
-    """The community's current public notice of civilised-family candidates."""
-    return _page(request, services, user)
+def notice_page(
+    request: Request, services: ServicesDep, user: PageUser, year: Year = None
+) -> HTMLResponse:
+    """The community's current public notice of civilised-family candidates (or a year's)."""
+    return _page(request, services, user, year)
 
 
 @router.post("/objections", response_model=None)
@@ -85,5 +92,7 @@ def lodge(
         cmd = command(services, user, idempotency_key, {"year": year, **form})
         settle(services, services.notices.object(cmd, year, household_id, reason))
     except DomainError as exc:
-        return _page(request, services, user, 422, errors=field_errors(exc, "reason"), form=form)
-    return _page(request, services, user, notice="异议已提交，社区工作人员核查后会在这里答复。")
+        errors = field_errors(exc, "reason")
+        return _page(request, services, user, year, 422, errors=errors, form=form)
+    done = "异议已提交，社区工作人员核查后会在这里答复。"
+    return _page(request, services, user, year, notice=done)

@@ -58,6 +58,10 @@ class Street:
 
 @pytest.fixture
 def street(services: Services) -> Street:
+    return build_street(services)
+
+
+def build_street(services: Services) -> Street:
     """Three households of one resident each, with 2025 points 3, 2 and 1."""
     staff = setup_street(services)
     bank, early = services.bank, datetime(2025, 1, 2, 2, 0, tzinfo=UTC)
@@ -120,8 +124,9 @@ def test_a_notice_runs_to_its_final_list_which_the_year_close_freezes(street: St
         )
 
     reloaded: Notice = services.bank.repository.get(Notice.id_for(street.community, 2025))
-    assert reloaded.final and [h["household_id"] for h in reloaded.final_list()] == (
-        final.body["households"]
+    assert (
+        reloaded.final
+        and [h["household_id"] for h in reloaded.final_list()] == (final.body["households"])
     )
     services.chain.catch_up()
     assert verify_all(services).ok

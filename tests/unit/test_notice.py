@@ -87,6 +87,8 @@ def test_an_upheld_objection_removes_the_household_with_the_finding() -> None:
     objection = objected(notice)
     notice.record_finding(objection, True, "扣分未如实申报", at(2))
     assert notice.removed == {str(FIRST): "扣分未如实申报"}
+    with raises_refusal(DomainError, "invalid-command.notice-not-listed"):
+        objected(notice, FIRST)  # no longer on the list
     assert [h["household_id"] for h in notice.final_list()] == [
         h["household_id"] for h in HOUSEHOLDS[1:]
     ]

@@ -125,7 +125,7 @@ class Notice(Aggregate):
         self._require_not_final()
         if ctx.at >= self.ends_at:
             raise Conflict("conflict.notice-period-ended")
-        listed = {h["household_id"] for h in self.households}
+        listed = {h["household_id"] for h in self.final_list()}  # a removed one is off it
         require(
             str(household_id) in listed,
             DomainError("invalid-command.notice-not-listed", field="household"),
