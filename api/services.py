@@ -34,13 +34,23 @@ from projections.counter_queries import CounterQueries
 from projections.earning import earning
 from projections.ledger import ledger
 from projections.migrate import migrate
+from projections.notice_queries import NoticeQueries
+from projections.notices import notices
 from projections.projector import Projection, ProjectionFailed, Projector
 from projections.queries import Queries
 from projections.rankings import Rankings, freeze
 from projections.statements import AnnualStatements
 
 log = logging.getLogger("pointsbank.projector")
-PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity, accounts)
+PROJECTIONS: tuple[Projection, ...] = (
+    ledger,
+    earning,
+    counter,
+    annual,
+    activity,
+    accounts,
+    notices,
+)
 
 
 class ReadModelsBehind(DomainError):
@@ -133,6 +143,10 @@ class Services:
     @property
     def notices(self) -> NoticeBook:
         return NoticeBook(self.bank, self.candidates)
+
+    @property
+    def notice_queries(self) -> NoticeQueries:
+        return NoticeQueries(self.read_db)
 
     def candidates(self, community_id: UUID, year: int, top: int) -> list[dict[str, Any]]:
         """The year's top civilised-family candidates once everything now in the log is

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ServicesDep
 from api.pages import PageUser, check_form, command, field_errors, render, settle
-from api.pages.notices import FINDINGS, Year, board, latest_year
+from api.pages.notices import Year, board, find_notice, latest_year, objections
 from api.services import Services
 from pointsbank.domain.common import DomainError, Forbidden, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
@@ -28,25 +28,6 @@ def _community(user: PageUser) -> UUID:
     return user.actor.community_id
 
 
-def _own_objections(
-    services: Services, user: PageUser, board_: dict[str, Any], notice: Any
-) -> list[Any]:
-    """Only the signed-in resident's objections, with their words and the finding."""
-    words = services.registry.objection_reasons(notice.id)
-    names = {h["household_id"]: h["name"] for h in board_["households"]}
-    own = str(user.actor.resident_id)
-    return [
-        {
-            **o,
-            "household": names.get(o["household_id"], ""),
-            "words": words.get(o["objection_id"], ""),
-            "state": FINDINGS[o["upheld"]],
-        }
-        for o in notice.objections.values()
-        if o["resident_id"] == own
-    ]
-
-
 def _page(
     request: Request,
     services: Services,
@@ -57,11 +38,11 @@ def _page(
 ) -> HTMLResponse:
     community_id = _community(user)
     year = year or latest_year(services, community_id)
-    notice = services.notices.find(community_id, year)
+    notice = find_notice(services, community_id, year)
     shown: dict[str, Any] = {"board": None, "mine": []}
-    if notice is not None:
+    if notice is not None:  # a resident reads the words of their own objections only
         shown["board"] = board(services, notice)
-        shown["mine"] = _own_objections(services, user, shown["board"], notice)
+        shown["mine"] = objections(services, notice, user.actor.resident_id or UUID(int=0))
     return render(
         request, services, "notices/resident.html", user, status, year=year, **{**shown, **context}
     )

@@ -18,7 +18,7 @@ from api.pages.rankings import this_year
 from api.services import Services
 from pointsbank.domain.common import DomainError
 from pointsbank.domain.masking import mask_name
-from pointsbank.domain.notice import DEFAULT_DAYS, MAX_DAYS, Notice
+from pointsbank.domain.notice import DEFAULT_DAYS, MAX_DAYS
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
 from pointsbank.notices import DEFAULT_TOP
 
@@ -33,46 +33,52 @@ FINDINGS = {None: "待核查", True: "异议成立，已移出名单", False: "�
 def latest_year(services: Services, community_id: UUID) -> int:
     """This year's notice, else last year's (published after the year ended), else this year."""
     now = this_year(services)
-    found = (y for y in (now, now - 1) if services.notices.find(community_id, y) is not None)
-    return next(found, now)
+    return services.notice_queries.latest_year(str(community_id), (now, now - 1)) or now
 
 
-def board(services: Services, notice: Notice) -> dict[str, Any]:
+def find_notice(services: Services, community_id: UUID, year: int) -> dict[str, Any] | None:
+    return services.notice_queries.notice(str(community_id), year)
+
+
+def board(services: Services, notice: dict[str, Any]) -> dict[str, Any]:
     """A notice as a page shows it: state, local end of the period, households with their
     members' names masked (张*华) and the household's name, which carries its door number."""
-    ends = notice.ends_at.astimezone(services.settings.zone)
+    ends = datetime.fromisoformat(notice["ends_at"])
     households = []
-    for h in notice.households:
-        members = services.rankings.breakdown(h["household_id"], notice.year)["by_member"]
+    for h in notice["households"]:
+        members = services.rankings.breakdown(h["household_id"], notice["year"])["by_member"]
         masked = "、".join(mask_name(m["name"]) or "（已删除）" for m in members)
-        removed = notice.removed.get(h["household_id"])
-        households.append({**h, "members": masked, "removed": removed})
+        households.append({**h, "members": masked, "removed": h["removed_reason"]})
+    listed = [h for h in households if h["removed"] is None]
     return {
-        "notice_id": str(notice.id),
-        "year": notice.year,
-        "final": notice.final,
-        "state": "已定稿" if notice.final else "公示中",
-        "ends": f"{ends:%Y-%m-%d %H:%M}",
-        "ended": services.now() >= notice.ends_at,
+        "notice_id": notice["notice_id"],
+        "year": notice["year"],
+        "final": notice["final"],
+        "state": "已定稿" if notice["final"] else "公示中",
+        "ends": _local(services, ends),
+        "ended": services.now() >= ends,
         "households": households,
-        "listed": [h for h in households if h["removed"] is None],
-        "options": [(h["household_id"], h["name"]) for h in households if h["removed"] is None],
+        "listed": listed,
+        "options": [(h["household_id"], h["name"]) for h in listed],
     }
 
 
-def objections(services: Services, notice: Notice) -> list[dict[str, Any]]:
-    """Every objection with its words and author (staff read them to find)."""
-    words = services.registry.objection_reasons(notice.id)
-    names = {h["household_id"]: h["name"] for h in notice.households}
-    zone = services.settings.zone
+def objections(
+    services: Services, notice: dict[str, Any], resident_id: UUID | None = None
+) -> list[dict[str, Any]]:
+    """The notice's objections with their words (only `resident_id`'s, when given) and their
+    authors' names for staff, who read them to find."""
+    words = services.registry.objection_reasons(UUID(notice["notice_id"]))
+    names = {h["household_id"]: h["name"] for h in notice["households"]}
     rows = []
-    for o in notice.objections.values():
-        author = services.registry.get(UUID(o["resident_id"]))
-        lodged = datetime.fromisoformat(o["lodged_at"]).astimezone(zone)
+    for o in notice["objections"]:
+        if resident_id is not None and o["resident_id"] != str(resident_id):
+            continue
+        author = services.registry.get(UUID(o["resident_id"])) if resident_id is None else None
         rows.append(
             {
                 **o,
-                "lodged": f"{lodged:%Y-%m-%d %H:%M}",
+                "lodged": _local(services, datetime.fromisoformat(o["lodged_at"])),
                 "household": names.get(o["household_id"], ""),
                 "author": author.name if author else "（已删除）",
                 "words": words.get(o["objection_id"], "（已删除）"),
@@ -80,6 +86,10 @@ def objections(services: Services, notice: Notice) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _local(services: Services, moment: datetime) -> str:
+    return f"{moment.astimezone(services.settings.zone):%Y-%m-%d %H:%M}"
 
 
 def _page(
@@ -91,7 +101,7 @@ def _page(
     **context: Any,
 ) -> HTMLResponse:
     community_id = UUID(str(user.actor.community_id))
-    notice = services.notices.find(community_id, year)
+    notice = find_notice(services, community_id, year)
     extra: dict[str, Any] = {"board": None, "objections": [], "candidates": []}
     if notice is not None:
         extra.update(board=board(services, notice), objections=objections(services, notice))

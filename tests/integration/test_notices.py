@@ -130,7 +130,13 @@ def test_a_notice_runs_to_its_final_list_which_the_year_close_freezes(street: St
     )
     services.chain.catch_up()
     assert verify_all(services).ok
-    assert replay(services.bank, services.db, PROJECTIONS).ok
+    replayed = replay(services.bank, services.db, PROJECTIONS)  # the read model, from the log
+    assert replayed.ok and replayed.rows["notices"] == 1
+    assert (replayed.rows["notice_households"], replayed.rows["notice_objection_states"]) == (3, 2)
+    row = services.notice_queries.notice(str(street.community), 2025)
+    assert row is not None and row["final"]
+    assert [h["removed_reason"] for h in row["households"]] == [None, "属实", None]
+    assert [o["upheld"] for o in row["objections"]] == [True, False]
 
 
 def test_closing_the_year_waits_while_its_notice_runs(street: Street) -> None:
