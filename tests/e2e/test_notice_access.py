@@ -4,6 +4,8 @@ community's staff see nothing of it."""
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi.testclient import TestClient
 
 from api.services import Services
@@ -35,3 +37,20 @@ def test_a_resident_reads_the_masked_list_and_only_their_own_objections(
     staff = client.get("/ui/notices?year=2025").text
     assert WORDS in staff and "王小0" in staff  # the author, for the finding
     assert client.get("/ui/notice").status_code == 403
+
+
+def test_the_years_page_shows_the_final_list_frozen_with_the_year(
+    client: TestClient, services: Services
+) -> None:
+    street = build_street(services)
+    street.publish()
+    objection = uuid.UUID(street.object(0, 1).body["objection_id"])
+    notices, community = services.notices, street.community
+    notices.record_finding(street.cmd(street.staff, 2), community, 2025, objection, True, "属实")
+    notices.finalise(street.cmd(street.staff, 8), community, 2025)
+    services.years.close(street.cmd(street.staff, 9), community, 2025)
+    services.projector.catch_up()
+    open_account(services, "staff.a", Role.STAFF, "a")
+    sign_in(client, "staff.a")
+    page = client.get("/ui/years?year=2025").text
+    assert "文明家庭定稿名单（2 户）已随年度冻结：王家（1号）、王家（3号）" in page
