@@ -5,6 +5,7 @@ removes the words of their objections from the database files while the audit st
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
@@ -190,3 +191,14 @@ def test_erasing_a_resident_removes_their_objections_words_from_the_store(
 def _found(services: Services, request: pytest.FixtureRequest) -> bool:
     files = [f for f in _store_files(services, request) if f.is_file()]
     return any(piece in f.read_bytes() for f in files for piece in _pieces(WORDS))
+
+
+def test_objections_lodged_at_once_are_all_recorded_with_their_words(street: Street) -> None:
+    street.publish()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(lambda n: street.object(n % 3, n % 3), range(6)))
+    ids = {o.body["objection_id"] for o in outcomes}
+    notice = street.services.notices.find(street.community, 2025)
+    assert notice is not None and set(notice.objections) == ids and len(ids) == 6
+    reasons = street.services.registry.objection_reasons(notice.id)
+    assert set(reasons) == ids and set(reasons.values()) == {WORDS}
