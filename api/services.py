@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from pointsbank.accounts import Accounts
@@ -18,6 +19,7 @@ from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, T
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import Actor, Context, DomainError
 from pointsbank.earning import Earning
+from pointsbank.notices import NoticeBook
 from pointsbank.reads import ProjectedReads, ReplicaReads, projecting, require_position
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
@@ -34,13 +36,23 @@ from projections.counter_queries import CounterQueries
 from projections.earning import earning
 from projections.ledger import ledger
 from projections.migrate import migrate
+from projections.notice_queries import NoticeQueries
+from projections.notices import notices
 from projections.projector import Projection, ProjectionFailed, Projector
 from projections.queries import Queries
 from projections.rankings import Rankings, freeze
 from projections.statements import AnnualStatements
 
 log = logging.getLogger("pointsbank.projector")
-PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity, accounts)
+PROJECTIONS: tuple[Projection, ...] = (
+    ledger,
+    earning,
+    counter,
+    annual,
+    activity,
+    accounts,
+    notices,
+)
 
 
 class ReadModelsBehind(DomainError):
@@ -100,7 +112,7 @@ class Services:
         return CounterQueries(self.read_db)
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return datetime.now(UTC) + timedelta(days=self.settings.clock_shift_days)
 
     def context(self, actor: Actor, at: datetime | None = None) -> Context:
         """Who acts, now (or `at`), as every command of every entry point records it."""
@@ -158,6 +170,29 @@ class Services:
     @property
     def years(self) -> YearBook:
         return YearBook(self.bank, self.freeze)
+
+    @property
+    def notices(self) -> NoticeBook:
+        return NoticeBook(self.bank, self.candidates)
+
+    @property
+    def notice_queries(self) -> NoticeQueries:
+        return NoticeQueries(self.read_db)
+
+    def candidates(self, community_id: UUID, year: int, top: int) -> list[dict[str, Any]]:
+        """The year's top civilised-family candidates once everything now in the log is
+        projected, as a public notice publishes them."""
+        self.projected(self.bank.recorder.max_notification_id() or None)
+        found = Rankings(self.db).candidates(str(community_id), year, top, None)
+        return [
+            {
+                "household_id": str(row["household_id"]),
+                "name": row["name"],
+                "points": int(row["points"]),
+                "rank": int(row["rank"]),
+            }
+            for row in found["candidates"]
+        ]
 
     def freeze(self, community_id: UUID, year: int) -> FrozenRanking:
         """The community's ranking once everything now in the log is projected."""

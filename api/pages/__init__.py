@@ -52,6 +52,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/activities", "活动"),
         ("/ui/imports", "导入"),
         ("/ui/rankings", "排名"),
+        ("/ui/notices", "公示管理"),
         ("/ui/goods", "商品"),
         ("/ui/counter/receipts", "小票"),
         ("/ui/desk", "服务台"),
@@ -59,7 +60,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/audit", "审计"), ("/ui/rankings", "排名"), ("/ui/home", "登录记录")],
-    Role.RESIDENT: [("/ui/me", "我的积分")],
+    Role.RESIDENT: [("/ui/me", "我的积分"), ("/ui/notice", "公示")],
 }
 COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
 
@@ -152,6 +153,8 @@ def install(app: FastAPI) -> None:
         households,
         imports,
         me,
+        notice,
+        notices,
         points,
         rankings,
         resident,
@@ -169,7 +172,7 @@ def install(app: FastAPI) -> None:
     # `residents` before `resident`: /ui/residents/new is not a resident id.
     areas = (residents, resident, households, points, corrections, approvals, activities)
     shop = (counter, goods, street, rules)
-    reports = (imports, rankings, years, audit)
+    reports = (imports, rankings, years, audit, notices, notice)
     residents_channel = (activation, me)
     for module in (session, accounts, desk, *areas, *shop, *reports, *residents_channel):
         app.include_router(module.router)

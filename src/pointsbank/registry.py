@@ -1,4 +1,5 @@
-"""The erasable personal-data registry (invariant 9): name, phone and ID card by resident id.
+"""The erasable personal-data registry (invariant 9): name, phone and ID card by resident id,
+and the words residents write to objections (公示异议).
 
 Kept outside the event log, so that erasure under PIPL leaves the ledger whole and verifiable.
 Erasure overwrites the row, then `compact` makes the old bytes unrecoverable from the files.
@@ -66,17 +67,40 @@ class PersonalDataRegistry:
         )
         return PersonalData(**row) if row else None
 
+    def keep_objection(
+        self, objection_id: UUID, notice_id: UUID, resident_id: UUID, reason: str
+    ) -> None:
+        """The words of an objection to a public notice, kept once under the objection's id."""
+        self.db.execute(
+            "INSERT INTO notice_objections (objection_id, notice_id, resident_id, reason) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (objection_id) DO NOTHING",
+            (str(objection_id), str(notice_id), str(resident_id), reason),
+        )
+
+    def objection_reasons(self, notice_id: UUID) -> dict[str, str]:
+        """Each objection's words by objection id ('(已删除)' once its author is erased)."""
+        rows = self.db.query(
+            "SELECT objection_id, reason FROM notice_objections WHERE notice_id = ?",
+            (str(notice_id),),
+        )
+        return {row["objection_id"]: row["reason"] or "(已删除)" for row in rows}
+
     def erase(self, resident_id: UUID, at: datetime) -> bool:
         erased = self.db.execute(
             "UPDATE personal_data SET name = '(已删除)', phone = NULL, id_card = NULL, "
             "erased_at = ? WHERE resident_id = ? AND erased_at IS NULL",
             (at.isoformat(), str(resident_id)),
         )
+        self.db.execute(
+            "UPDATE notice_objections SET reason = NULL, erased_at = ? "
+            "WHERE resident_id = ? AND erased_at IS NULL",
+            (at.isoformat(), str(resident_id)),
+        )
         return erased == 1
 
     def compact(self, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """Rid the database files of erased data; False when it must be run again later."""
-        done = self.db.compact("personal_data", wait)
+        done = all([self.db.compact(t, wait) for t in ("personal_data", "notice_objections")])
         if not done:
             log.warning("erased personal data is still on disk: run `pointsbank erase-compact`")
         return done

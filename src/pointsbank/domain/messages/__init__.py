@@ -33,12 +33,13 @@ def _catalogue() -> dict[str, Text]:
         http,
         intake,
         ledger,
+        notice,
         residents_channel,
         validation,
     )
 
     merged: dict[str, Text] = {}
-    for part in (access, counter, http, intake, ledger, residents_channel, validation):
+    for part in (access, counter, http, intake, ledger, notice, residents_channel, validation):
         clash = merged.keys() & part.TEXTS.keys()
         assert not clash, f"message keys defined twice: {clash}"
         merged.update(part.TEXTS)
