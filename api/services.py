@@ -12,6 +12,7 @@ from uuid import UUID
 from pointsbank.accounts import Accounts
 from pointsbank.application import PointsBank
 from pointsbank.counter import Counter
+from pointsbank.credential_cache import CredentialCache
 from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, TokenStore
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import Actor, Context, DomainError
@@ -63,6 +64,10 @@ class Services:
     reads: Database | None = None  # queries' database: a replica, or None for `db`
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    signed_in: CredentialCache = field(init=False)  # who a request's credential belongs to
+
+    def __post_init__(self) -> None:
+        self.signed_in = CredentialCache(self.accounts, self.accounts.changes)
 
     @property
     def sign_in(self) -> SignIn:

@@ -54,6 +54,11 @@ class Database:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """One row of one statement, read outside any transaction of ours: a single round trip,
+        for the hottest small reads (a request's credential check)."""
+        return self.query_one(sql, params)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self.transaction() as cur:
             cur.execute(sql, params)
@@ -138,6 +143,16 @@ class PostgresDatabase(Database):
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             yield _PgCursor(cur)
 
+    def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        # Autocommit spares the BEGIN and COMMIT round trips a transaction would add.
+        with self.pool.connection() as conn:
+            conn.autocommit = True
+            try:
+                row: Row | None = conn.execute(sql.replace("?", "%s"), params).fetchone()
+            finally:
+                conn.autocommit = False
+            return row
+
     def compact(self, table: str, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """VACUUM FULL writes the live rows to new files and drops the old ones (an UPDATE
         leaves the old row version in place). It keeps an old version that an open snapshot
@@ -216,6 +231,10 @@ class SQLiteDatabase(Database):
             conn.commit()
         finally:
             cur.close()
+
+    def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row = self._connection().execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
 
     def compact(self, table: str, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """With secure_delete the database pages hold no erased bytes; their old images live
