@@ -180,13 +180,17 @@ class Services:
 
 
 def open_services(settings: Settings, *, apply_migrations: bool = True) -> Services:
-    db = open_database(settings.database_url)
+    pool = (settings.db_pool_min_size, settings.db_pool_max_size)
+    db = open_database(settings.database_url, *pool)
     reads = db
     if settings.read_database_url:
-        replica = open_database(settings.read_database_url)
+        replica = open_database(settings.read_database_url, *pool)
         reads = ReplicaReads(db, replica, settings.read_wait_seconds)
     registry = PersonalDataRegistry(db)
-    bank = PointsBank(event_store_env(settings.database_url), registry)
+    events = event_store_env(
+        settings.database_url, settings.event_pool_size, settings.event_pool_max_overflow
+    )
+    bank = PointsBank(events, registry)
     if apply_migrations:
         migrate(settings.database_url)
     return Services(

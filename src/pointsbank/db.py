@@ -132,10 +132,14 @@ def select_in(cur: Cursor, sql: str, keys: Sequence[Any], chunk: int = 500) -> l
 class PostgresDatabase(Database):
     dialect = "postgresql"
 
-    def __init__(self, url: str, max_size: int = 10) -> None:
+    def __init__(self, url: str, max_size: int = 10, min_size: int = 1) -> None:
         self.url = url
         self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            url, min_size=1, max_size=max_size, kwargs={"row_factory": dict_row}, open=True
+            url,
+            min_size=min(min_size, max_size),
+            max_size=max_size,
+            kwargs={"row_factory": dict_row},
+            open=True,
         )
 
     @contextmanager
@@ -248,9 +252,11 @@ class SQLiteDatabase(Database):
         return not busy
 
 
-def open_database(url: str) -> Database:
+def open_database(url: str, pool_min: int = 1, pool_max: int = 10) -> Database:
+    """The database at `url`; on PostgreSQL with a pool of `pool_min` to `pool_max`
+    connections (SQLite keeps one connection per thread)."""
     if url.startswith("sqlite:///"):
         return SQLiteDatabase(url.removeprefix("sqlite:///"))
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresDatabase(url)
+        return PostgresDatabase(url, max_size=pool_max, min_size=pool_min)
     raise ValueError(f"unsupported database url {url!r}: use sqlite:///path or postgresql://…")

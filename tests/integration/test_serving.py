@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -18,9 +19,12 @@ import uvloop
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from api.app import create_app
+from api.services import open_services
 from api.serving import NoDelayConfig
+from pointsbank.db import PostgresDatabase
 from pointsbank.settings import Settings
 from tests.integration.test_counter_processes import ROOT, free_port, wait_until_up
+from tests.pgserver import PostgresServer
 
 Runner = Callable[[Coroutine[Any, Any, tuple[int, int]]], tuple[int, int]]
 LOOPS: dict[str, Runner] = {"asyncio": asyncio.run, "uvloop": uvloop.run}
@@ -81,5 +85,24 @@ def test_serve_with_two_workers_answers_over_keep_alive(tmp_path: Any) -> None:
 
 def test_no_middleware_is_a_base_http_middleware(tmp_path: Any) -> None:
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}"))
-    assert app.user_middleware
-    assert all(m.cls is not BaseHTTPMiddleware for m in app.user_middleware)
+    classes: list[object] = [m.cls for m in app.user_middleware]
+    assert classes and BaseHTTPMiddleware not in classes
+
+
+def test_connection_pools_are_sized_from_settings(pg_server: PostgresServer) -> None:
+    url = pg_server.create_database(f"pools_{uuid.uuid4().hex[:8]}")
+    settings = Settings(
+        database_url=url,
+        db_pool_min_size=2,
+        db_pool_max_size=7,
+        event_pool_size=3,
+        event_pool_max_overflow=4,
+    )
+    services = open_services(settings)
+    try:
+        assert isinstance(services.db, PostgresDatabase)
+        assert (services.db.pool.min_size, services.db.pool.max_size) == (2, 7)
+        events = services.bank.recorder.datastore.pool  # type: ignore[attr-defined]
+        assert (events.min_size, events.max_size) == (3, 7)
+    finally:
+        services.close()
