@@ -57,7 +57,8 @@ class Body(BaseModel):
         return withheld(self.model_dump(mode="json"), self.personal_fields)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: it does no I/O, so it runs on the event loop instead of taking a worker thread.
     services: Services = request.app.state.services
     return services
 
