@@ -54,13 +54,15 @@ SERVE = [sys.executable, "-c", "from api.cli import main; main()", "serve", "--n
 @contextmanager
 def serving(
     env: dict[str, str],
-    workers: int = 1,
+    workers: int | None = None,
     command: Sequence[str] = SERVE,
     cwd: Path | None = None,
 ) -> Iterator[str]:
     """`pointsbank serve` (or `command`, which gets --host, --port and --workers) on a free
-    loopback port; yields the base URL."""
+    loopback port; yields the base URL. Every bench's server runs BENCH_WORKERS processes
+    (default 1) unless told otherwise, so that targets and the empty endpoint compare alike."""
     port = _free_port()
+    workers = workers or int(os.environ.get("BENCH_WORKERS", "1"))
     where = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen([*command, *where], env={**os.environ, **env}, cwd=cwd)
     base = f"http://127.0.0.1:{port}"
