@@ -69,12 +69,13 @@ class PasswordStore:
         self.db = db
 
     def set(self, user_id: str, password: str, at: datetime) -> None:
+        hashed = hash_password(password)  # slow by design: not while holding the write lock
         with self.db.transaction() as cur:
             cur.execute(
                 "INSERT INTO passwords (user_id, password_hash, changed_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, "
                 "changed_at = excluded.changed_at",
-                (user_id, hash_password(password), at.isoformat()),
+                (user_id, hashed, at.isoformat()),
             )
             CredentialChanges.record(cur, user_id)
 
