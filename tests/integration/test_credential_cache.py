@@ -99,3 +99,27 @@ def test_every_change_to_a_credential_is_refused_on_the_next_request(
     services.accounts.disable(operator_command(services), user_id)
     assert client.get("/me", headers=bearer(two.token)).status_code == 401
     assert client.get("/me", headers=bearer(three.token)).status_code == 401
+
+
+def test_what_a_request_read_before_a_change_counted_meanwhile_is_not_kept(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request reads a token as live; before it keeps it, another process revokes it and
+    another request of this process takes that change in: the first must not keep what it
+    read, or the revoked token would be served from memory."""
+    setup_street(services)
+    user_id = open_account(services, "clerk.f", Role.CLERK, "a").body["user_id"]
+    racing, other = issue_token(services, user_id, "racing"), issue_token(services, user_id)
+    cache, tokens = services.signed_in, services.accounts.tokens
+    lookup = tokens.lookup
+
+    def read_then_lose_the_race(token: str) -> Any:
+        found = lookup(token)
+        monkeypatch.setattr(tokens, "lookup", lookup)
+        tokens.revoke(user_id, racing.token_id, services.now())  # in another process
+        assert cache.by_token(other.token, services.now()) is not None  # another request
+        return found
+
+    monkeypatch.setattr(tokens, "lookup", read_then_lose_the_race)
+    assert cache.by_token(racing.token, services.now()) is not None  # as it read it
+    assert cache.by_token(racing.token, services.now()) is None
