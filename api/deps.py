@@ -93,8 +93,9 @@ def get_any_actor(
 AnyActorDep = Annotated[Actor, Depends(get_any_actor)]
 
 
-def get_actor(actor: AnyActorDep) -> Actor:
+async def get_actor(actor: AnyActorDep) -> Actor:
     """The acting staff-side account; residents have pages of their own, not this API."""
+    # async: no I/O here, so no worker thread for it.
     if actor.role is Role.RESIDENT:
         raise ApiProblem(403, "forbidden.resident-api")
     return actor
