@@ -37,7 +37,8 @@ class Authenticated:
 
 def authenticate(request: Request, services: Services) -> Authenticated | None:
     """The enabled account behind the request's bearer token or session cookie (from this
-    process's memory while no credential changed anywhere: `pointsbank.credential_cache`)."""
+    process's memory while no credential changed anywhere: `pointsbank.credential_cache`),
+    never a resident whose personal data was erased."""
     now = services.now()
     header = request.headers.get("Authorization", "")
     session: OpenSession | None = None
@@ -48,7 +49,8 @@ def authenticate(request: Request, services: Services) -> Authenticated | None:
         account, session = found if found else (None, None)
     else:
         return None
-    if account is None:
+    # Erasure is looked up on every request (one read, residents' accounts only), not kept.
+    if account is None or services.sign_in.erased_resident(account):
         return None
     return Authenticated(services.accounts.actor_of(account), account, session)
 

@@ -43,6 +43,10 @@ RULES = [
 SURNAMES = "王李张刘陈杨黄赵周吴"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛"
 RESIDENTS_PER_COMMUNITY = 25
+# Zumiao's residents with the residents' channel (README, "Residents on their phones"): the first
+# two are activated (user name: their phone), the third, in the first one's household, is not.
+ACTIVATED_RESIDENTS = (25, 28)
+NOT_ACTIVATED_RESIDENTS = (26,)
 GOODS = [
     ("大米 5kg", 50, 40, 1),
     ("食用油 1.8L", 40, 30, 1),
@@ -84,7 +88,9 @@ def seed(services: Services) -> Iterator[str]:
         staff_actor = _account(s, f"demo-staff-{code}", f"{name}工作人员甲", Role.STAFF, code)
         _account(s, f"demo-staff2-{code}", f"{name}工作人员乙", Role.STAFF, code)
         _account(s, f"demo-clerk-{code}", f"{name}超市柜台", Role.CLERK, code)
-        _seed_community(s, staff_actor, community_id, list(grids), number)
+        residents = _seed_community(s, staff_actor, community_id, list(grids), number)
+        if code == "zumiao":
+            _activate_residents(s, staff_actor, residents)
         for item, (goods, price, stock, limit) in enumerate(GOODS):
             cmd = s.cmd(staff_actor, f"goods:{code}:{item}")
             services.counter.list_item(cmd, community_id, goods, price, stock, limit)
@@ -98,6 +104,25 @@ def account_lines() -> Iterator[str]:
     yield f"demo accounts (password for each: {DEMO_PASSWORD}):"
     for name, role in DEMO_ACCOUNTS:
         yield f"  {name:<20} {role}"
+    for seq in ACTIVATED_RESIDENTS:
+        yield f"  {phone_of(seq):<20} 居民 resident of zumiao (user name = phone number)"
+    for seq in NOT_ACTIVATED_RESIDENTS:
+        yield f"  {phone_of(seq):<20} 居民 resident of zumiao, not yet activated (print a slip)"
+
+
+def phone_of(seq: int) -> str:
+    return f"1380000{seq:04d}"
+
+
+def _activate_residents(s: Seeder, staff: Actor, residents: dict[int, UUID]) -> None:
+    """Activate the demo residents as a resident would, with a slip staff printed. A rerun
+    replays the slip without its code, and the residents stay as they were."""
+    for seq in ACTIVATED_RESIDENTS:
+        slip = s.services.activations.issue_slip(s.cmd(staff, f"slip:{seq}"), residents[seq])
+        if "code" in slip.body:
+            s.services.activations.activate(
+                slip.body["code"], DEMO_PASSWORD, "demo", f"demo:activate:{seq}", s.now
+            )
 
 
 def _account(s: Seeder, name: str, display: str, role: Role, code: str | None) -> Actor:
@@ -111,8 +136,9 @@ def _account(s: Seeder, name: str, display: str, role: Role, code: str | None) -
 
 def _seed_community(
     s: Seeder, staff: Actor, community_id: UUID, grids: list[str], number: int
-) -> None:
+) -> dict[int, UUID]:
     household: UUID | None = None
+    residents: dict[int, UUID] = {}
     for i in range(RESIDENTS_PER_COMMUNITY):
         seq = number * RESIDENTS_PER_COMMUNITY + i
         name = SURNAMES[(seq // 3) % len(SURNAMES)] + GIVEN[seq % 15] + GIVEN[(seq * 7) % 15]
@@ -123,9 +149,9 @@ def _seed_community(
             party_member=seq % 5 == 0,
             without_hukou=seq % 7 == 0,
             enrolled_on=s.days_ago(200),
-            personal=PersonalData(name=name, phone=f"1380000{seq:04d}"),
+            personal=PersonalData(name=name, phone=phone_of(seq)),
         )
-        resident = UUID(enrolled.body["resident_id"])
+        resident = residents[seq] = UUID(enrolled.body["resident_id"])
         if i % 3 == 0:
             created = s.bank.create_household(
                 s.cmd(staff, f"household:{seq}"), community_id, f"{name[0]}家（{seq}号）"
@@ -146,3 +172,4 @@ def _seed_community(
             s.bank.deduct(
                 s.cmd(staff, f"deduct:{seq}"), resident, "LITTER", 1, s.days_ago(3), "楼道乱扔垃圾"
             )
+    return residents

@@ -20,6 +20,7 @@ from api.services import Services
 from pointsbank.application import Command, Outcome, unknown
 from pointsbank.domain.authority import can_see
 from pointsbank.domain.common import Actor, Role
+from projections.me_queries import MyPoints
 
 MAX_KEY_LENGTH = 200
 SECRET_MARK = "password"  # a field so named is a secret, in a JSON body or a page's form
@@ -94,7 +95,7 @@ AnyActorDep = Annotated[Actor, Depends(get_any_actor)]
 
 
 async def get_actor(actor: AnyActorDep) -> Actor:
-    """The acting staff-side account; residents have pages of their own, not this API."""
+    """The acting staff-side account; residents read only their own records (ReaderDep)."""
     # async: no I/O here, so no worker thread for it.
     if actor.role is Role.RESIDENT:
         raise ApiProblem(403, "forbidden.resident-api")
@@ -102,6 +103,19 @@ async def get_actor(actor: AnyActorDep) -> Actor:
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+# Routes that read one resident's records: residents too, for themselves and their household.
+ReaderDep = AnyActorDep
+
+
+def readable(services: Services, actor: Actor, resident_id: UUID, what: str, key: UUID) -> None:
+    """A resident reads their own and their present household's records; to them every other
+    resident's answers exactly as an unknown id does (404). Other roles pass (see `visible`)."""
+    if actor.role is not Role.RESIDENT:
+        return
+    if actor.resident_id is None or not MyPoints(services.read_db).may_read(
+        actor.resident_id, resident_id
+    ):
+        raise unknown(what, key)
 
 
 def visible(actor: Actor, row: dict[str, Any] | None, what: str, key: UUID) -> dict[str, Any]:

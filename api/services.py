@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from pointsbank.accounts import Accounts
+from pointsbank.activation_codes import ActivationCodes
+from pointsbank.activations import Activations
 from pointsbank.application import PointsBank
 from pointsbank.counter import Counter
 from pointsbank.credential_cache import CredentialCache
@@ -79,6 +81,11 @@ class Services:
             timedelta(minutes=s.sign_in_lock_minutes),
         )
         return SignIn(self.db, self.accounts, self.accounts.sessions, throttle)
+
+    @property
+    def activations(self) -> Activations:
+        codes = ActivationCodes(self.db)
+        return Activations(self.bank, self.accounts, codes, self.sign_in, self.settings.context)
 
     @property
     def read_db(self) -> Database:

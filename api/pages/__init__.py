@@ -35,7 +35,7 @@ HOME = {
     Role.STAFF: "/ui/desk",
     Role.CLERK: "/ui/counter",
     Role.AUDITOR: "/ui/home",
-    Role.RESIDENT: "/ui/home",
+    Role.RESIDENT: "/ui/me",
 }
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ADMIN: [
@@ -61,7 +61,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/audit", "审计"), ("/ui/rankings", "排名"), ("/ui/home", "登录记录")],
-    Role.RESIDENT: [("/ui/home", "首页")],
+    Role.RESIDENT: [("/ui/me", "我的积分")],
 }
 COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
 
@@ -145,6 +145,7 @@ def field_errors(exc: DomainError, default: str) -> dict[str, str]:
 def install(app: FastAPI) -> None:
     from api.pages import (
         accounts,
+        activation,
         activities,
         approvals,
         audit,
@@ -154,6 +155,7 @@ def install(app: FastAPI) -> None:
         goods,
         households,
         imports,
+        me,
         points,
         rankings,
         resident,
@@ -172,5 +174,6 @@ def install(app: FastAPI) -> None:
     areas = (residents, resident, households, points, corrections, approvals, activities)
     shop = (counter, goods, street, rules)
     reports = (imports, rankings, years, audit)
-    for module in (session, accounts, desk, *areas, *shop, *reports):
+    residents_channel = (activation, me)
+    for module in (session, accounts, desk, *areas, *shop, *reports, *residents_channel):
         app.include_router(module.router)

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api import outcomes, views
-from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from api.deps import ActorDep, Body, CommanderDep, ReaderDep, ServicesDep, readable, visible
 from api.fields import Day, Name, Note, Whole
 from api.openapi import refusals
 from pointsbank.counter import MAX_BASKET_LINES
@@ -127,18 +127,24 @@ def redeem(body: Redemption, services: ServicesDep, cmd: CommanderDep) -> JSONRe
 @router.get("/receipts", response_model=list[views.ReceiptSummary])
 def list_receipts(
     services: ServicesDep,
-    actor: ActorDep,
+    actor: ReaderDep,
     resident_id: UUID | None = None,
     day: Day | None = None,
 ) -> list[dict[str, Any]]:
-    """Receipts, newest first, by resident or by day."""
+    """Receipts, newest first, by resident or by day (a resident: own and household's)."""
+    if actor.role is Role.RESIDENT:
+        resident_id = resident_id or actor.resident_id
+        assert resident_id is not None  # a resident account is always linked
+        readable(services, actor, resident_id, "resident", resident_id)
     return services.counter_queries.receipts(_own_community(actor), resident_id, day)
 
 
 @router.get("/receipts/{receipt_id}", response_model=views.Receipt)
-def get_receipt(receipt_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
-    """A receipt with its items, for reprinting."""
-    return visible(actor, services.counter_queries.receipt(receipt_id), "receipt", receipt_id)
+def get_receipt(receipt_id: UUID, services: ServicesDep, actor: ReaderDep) -> dict[str, Any]:
+    """A receipt with its items, for reprinting (a resident: own and household's)."""
+    row = visible(actor, services.counter_queries.receipt(receipt_id), "receipt", receipt_id)
+    readable(services, actor, UUID(row["resident_id"]), "receipt", receipt_id)
+    return row
 
 
 @router.post("/receipts/{receipt_id}/cancellation", response_model=outcomes.RedemptionCancelled)

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api import outcomes, views
-from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
+from api.deps import ActorDep, Body, CommanderDep, ReaderDep, ServicesDep, readable, visible
 from api.fields import Code, Day, Flag, Note, PersonName, Reason, SearchText, Version, Whole
 from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Role
 from pointsbank.domain.resident import MAX_QUANTITY
@@ -87,14 +87,16 @@ def find(
 
 
 @router.get("/{resident_id}", response_model=views.Resident)
-def get_resident(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
-    """A resident's profile and balance."""
+def get_resident(resident_id: UUID, services: ServicesDep, actor: ReaderDep) -> dict[str, Any]:
+    """A resident's profile and balance (a resident: own and household's only)."""
+    readable(services, actor, resident_id, "resident", resident_id)
     return visible(actor, services.queries.resident(resident_id), "resident", resident_id)
 
 
 @router.get("/{resident_id}/balance", response_model=views.Balance)
-def balance(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def balance(resident_id: UUID, services: ServicesDep, actor: ReaderDep) -> dict[str, Any]:
     """The resident's balance with totals by kind of entry."""
+    readable(services, actor, resident_id, "resident", resident_id)
     return visible(actor, services.queries.balance(resident_id), "resident", resident_id)
 
 
@@ -102,7 +104,7 @@ def balance(resident_id: UUID, services: ServicesDep, actor: ActorDep) -> dict[s
 def statement(
     resident_id: UUID,
     services: ServicesDep,
-    actor: ActorDep,
+    actor: ReaderDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     after: Annotated[
@@ -116,6 +118,7 @@ def statement(
     ] = 0,
 ) -> dict[str, Any]:
     """Every entry of the resident's account with its running balance."""
+    readable(services, actor, resident_id, "resident", resident_id)
     row = visible(actor, services.queries.resident_balance(resident_id), "resident", resident_id)
     entries = services.queries.statement(resident_id, offset, limit, after)
     following = entries[-1]["version"] if len(entries) == limit else None

@@ -203,7 +203,7 @@ SESSION_MATRIX = [  # the authorisation matrix again, signed in by the session c
     ("sess.clerk.a", Role.CLERK, "a", 403, 200),
     ("sess.auditor", Role.AUDITOR, None, 403, 200),
     ("sess.admin", Role.ADMIN, None, 403, 200),
-    ("ju.min", Role.RESIDENT, "a", 403, 403),
+    ("ju.min", Role.RESIDENT, "a", 403, 404),  # another resident: unknown to a resident
 ]
 
 

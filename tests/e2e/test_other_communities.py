@@ -1,6 +1,7 @@
 """Other communities do not exist for you (invariant 12), over HTTP on both stores: every
 reference to another community's resident, household, activity, goods or receipt — in a path,
-a body or an import row — answers exactly as an unknown id does, and writes nothing."""
+a body or an import row — answers exactly as an unknown id does, and writes nothing. For a
+resident, every other resident's records but their household's answer the same way."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api.services import Services
+from pointsbank.domain.common import Role
+from tests.accounts_helpers import issue_token, open_account, sign_in
 from tests.conftest import event_count
 from tests.street import Street, build_street
 
@@ -163,4 +166,102 @@ def test_an_import_row_naming_another_communitys_resident_reads_as_unknown(
     assert row["field"] == "resident_id" and "找不到居民" in row["message"]
     expected = upload(street, unknown)
     assert seen.text.replace(foreign, "<id>") == expected.text.replace(unknown, "<id>")
+    assert event_count(street.services) == before
+
+
+def resident_circle(street: Street) -> dict[str, dict[str, str]]:
+    """A resident (`me`) with a household member, a neighbour in another household of the same
+    community and a resident of community b; each with an award and a receipt."""
+    goods = {c: street.ok("POST", "/goods", f"staff_{c}", {
+        "community_id": street.communities[c], "name": "大米", "price": 1, "stock": 10,
+    })["goods_id"] for c in ("a", "b")}  # fmt: skip
+    people: dict[str, dict[str, str]] = {}
+    for who, community in (("me", "a"), ("member", "a"), ("neighbour", "a"), ("foreign", "b")):
+        resident = street.enrol(who=f"staff_{community}", community=community)
+        street.award(resident, who=f"staff_{community}")
+        basket = {"resident_id": resident, "items": [{"goods_id": goods[community]}]}
+        receipt = street.ok("POST", "/redemptions", f"clerk_{community}", basket)["receipt_id"]
+        people[who] = {"resident": resident, "receipt": receipt}
+    body = {"community_id": street.communities["a"], "name": "王家"}
+    household = street.ok("POST", "/households", "staff_a", body)["household_id"]
+    for who in ("me", "member"):
+        join = {"resident_id": people[who]["resident"], "joined_on": "2026-11-02"}
+        street.ok("POST", f"/households/{household}/members", "staff_a", join)
+    me = uuid.UUID(people["me"]["resident"])
+    opened = open_account(street.services, "resident_me", Role.RESIDENT, "a", me)
+    street.tokens["resident"] = issue_token(street.services, opened.body["user_id"]).token
+    return people
+
+
+RESIDENT_READS: dict[str, Callable[[dict[str, str]], Request]] = {
+    "profile": lambda x: ("GET", f"/residents/{x['resident']}", "resident", None),
+    "balance": lambda x: ("GET", f"/residents/{x['resident']}/balance", "resident", None),
+    "statement": lambda x: ("GET", f"/residents/{x['resident']}/statement", "resident", None),
+    "receipts": lambda x: ("GET", f"/receipts?resident_id={x['resident']}", "resident", None),
+    "receipt": lambda x: ("GET", f"/receipts/{x['receipt']}", "resident", None),
+}
+
+
+def answer_for(street: Street, request: Request, record: dict[str, str]) -> tuple[int, str, Any]:
+    """The answer with the record's ids blanked, to compare with an unknown id's."""
+    status, kind, text = answer(street, request, record["resident"])
+    return status, kind, text.replace(record["receipt"], "<id>")
+
+
+def test_a_resident_reads_own_and_household_records_and_nobody_elses(street: Street) -> None:
+    people = resident_circle(street)
+    unknown = {"resident": str(uuid.uuid4()), "receipt": str(uuid.uuid4())}
+    for name, read in RESIDENT_READS.items():
+        for who in ("me", "member"):
+            response = street.call(*read(people[who])[:3])
+            assert response.status_code == 200, (name, who, response.text)
+        expected = answer_for(street, read(unknown), unknown)
+        assert expected[0] == 404, (name, expected)
+        for who in ("neighbour", "foreign"):
+            assert answer_for(street, read(people[who]), people[who]) == expected, (name, who)
+    own = street.call("GET", "/receipts", "resident").json()
+    assert [r["receipt_id"] for r in own] == [people["me"]["receipt"]]
+
+
+RESIDENT_PAGES: dict[str, Callable[[dict[str, str]], str]] = {
+    "statement page": lambda x: f"/ui/me/statement/{x['resident']}",
+    "receipt page": lambda x: f"/ui/me/receipts/{x['receipt']}",
+}
+
+
+def test_a_residents_pages_show_own_and_household_records_only(street: Street) -> None:
+    people = resident_circle(street)
+    sign_in(street.client, "resident_me")
+    unknown = {"resident": str(uuid.uuid4()), "receipt": str(uuid.uuid4())}
+
+    def seen(path: str, record: dict[str, str]) -> tuple[int, str]:
+        response = street.client.get(path)
+        text = response.text.replace(record["resident"], "<id>")
+        return response.status_code, text.replace(record["receipt"], "<id>")
+
+    for name, page in RESIDENT_PAGES.items():
+        for who in ("me", "member"):
+            assert street.client.get(page(people[who])).status_code == 200, (name, who)
+        expected = seen(page(unknown), unknown)
+        assert expected[0] == 404
+        for who in ("neighbour", "foreign"):
+            assert seen(page(people[who]), people[who]) == expected, (name, who)
+
+
+def test_everything_else_stays_closed_to_residents(street: Street) -> None:
+    people = resident_circle(street)
+    me = people["me"]["resident"]
+    before = event_count(street.services)
+    for method, path, body in (
+        ("GET", "/residents", None),
+        ("GET", "/goods", None),
+        ("GET", f"/households/{uuid.uuid4()}", None),
+        ("POST", f"/residents/{me}/awards", {"rule_code": "VOL", "occurred_on": "2026-11-02"}),
+        ("POST", "/residents", {"community_id": street.communities["a"], "grid": "g1",
+                                "name": "李四"}),
+    ):  # fmt: skip
+        seen = street.call(method, path, "resident", body)
+        assert seen.status_code == 403, (path, seen.text)
+        assert seen.json()["detail"] in ("居民账户不能使用这部分功能。",
+                                         "Residents may not use this part of the API.")
     assert event_count(street.services) == before

@@ -27,10 +27,18 @@ class Text:
 
 
 def _catalogue() -> dict[str, Text]:
-    from pointsbank.domain.messages import access, counter, http, intake, ledger, validation
+    from pointsbank.domain.messages import (
+        access,
+        counter,
+        http,
+        intake,
+        ledger,
+        residents_channel,
+        validation,
+    )
 
     merged: dict[str, Text] = {}
-    for part in (access, counter, http, intake, ledger, validation):
+    for part in (access, counter, http, intake, ledger, residents_channel, validation):
         clash = merged.keys() & part.TEXTS.keys()
         assert not clash, f"message keys defined twice: {clash}"
         merged.update(part.TEXTS)
