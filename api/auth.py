@@ -36,20 +36,21 @@ class Authenticated:
 
 
 def authenticate(request: Request, services: Services) -> Authenticated | None:
-    """The enabled account behind the request's bearer token or session cookie (never a
-    resident whose personal data was erased)."""
+    """The enabled account behind the request's bearer token or session cookie (from this
+    process's memory while no credential changed anywhere: `pointsbank.credential_cache`),
+    never a resident whose personal data was erased."""
     now = services.now()
     header = request.headers.get("Authorization", "")
     session: OpenSession | None = None
     if header.lower().startswith("bearer "):
-        user_id = services.accounts.tokens.owner(header[7:].strip(), now)
+        account = services.signed_in.by_token(header[7:].strip(), now)
     elif cookie := request.cookies.get(COOKIE):
-        session = services.accounts.sessions.resume(cookie, now)
-        user_id = session.user_id if session else None
+        found = services.signed_in.by_session(cookie, now)
+        account, session = found if found else (None, None)
     else:
         return None
-    account = services.accounts.find(user_id) if user_id else None
-    if account is None or account.disabled or services.sign_in.erased_resident(account):
+    # Erasure is looked up on every request (one read, residents' accounts only), not kept.
+    if account is None or services.sign_in.erased_resident(account):
         return None
     return Authenticated(services.accounts.actor_of(account), account, session)
 

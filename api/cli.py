@@ -7,8 +7,8 @@ import threading
 from typing import Annotated
 
 import typer
-import uvicorn
 
+from api import serving
 from api.account_cli import account_app, token_app
 from api.audit_cli import audit_app
 from api.services import open_services
@@ -31,16 +31,13 @@ def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
     workers: Annotated[int, typer.Option(help="server processes")] = 1,
+    access_log: Annotated[bool, typer.Option(help="log every request")] = True,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     settings = Settings()
     open_services(settings).close()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
+    serving.serve(
+        serving.config(host or settings.host, port or settings.port, workers, access_log)
     )
 
 

@@ -56,7 +56,8 @@ class Body(BaseModel):
         return withheld(self.model_dump(mode="json"), self.personal_fields)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: it does no I/O, so it runs on the event loop instead of taking a worker thread.
     services: Services = request.app.state.services
     return services
 
@@ -91,8 +92,9 @@ def get_any_actor(
 AnyActorDep = Annotated[Actor, Depends(get_any_actor)]
 
 
-def get_actor(actor: AnyActorDep) -> Actor:
+async def get_actor(actor: AnyActorDep) -> Actor:
     """The acting staff-side account; residents read only their own records (ReaderDep)."""
+    # async: no I/O here, so no worker thread for it.
     if actor.role is Role.RESIDENT:
         raise ApiProblem(403, "forbidden.resident-api")
     return actor

@@ -15,6 +15,7 @@ from pointsbank.activation_codes import ActivationCodes
 from pointsbank.activations import Activations
 from pointsbank.application import PointsBank
 from pointsbank.counter import Counter
+from pointsbank.credential_cache import CredentialCache
 from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, TokenStore
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import Actor, Context, DomainError
@@ -78,6 +79,10 @@ class Services:
     _stop: threading.Event = field(default_factory=threading.Event)
     _written: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    signed_in: CredentialCache = field(init=False)  # who a request's credential belongs to
+
+    def __post_init__(self) -> None:
+        self.signed_in = CredentialCache(self.accounts, self.accounts.changes)
 
     @property
     def sign_in(self) -> SignIn:
@@ -246,13 +251,17 @@ class Services:
 
 
 def open_services(settings: Settings, *, apply_migrations: bool = True) -> Services:
-    db = open_database(settings.database_url)
+    pool = (settings.db_pool_min_size, settings.db_pool_max_size)
+    db = open_database(settings.database_url, *pool)
     reads = db
     if settings.read_database_url:
-        replica = open_database(settings.read_database_url)
+        replica = open_database(settings.read_database_url, *pool)
         reads = ReplicaReads(db, replica, settings.read_wait_seconds)
     registry = PersonalDataRegistry(db)
-    bank = PointsBank(event_store_env(settings.database_url), registry)
+    events = event_store_env(
+        settings.database_url, settings.event_pool_size, settings.event_pool_max_overflow
+    )
+    bank = PointsBank(events, registry)
     if apply_migrations:
         migrate(settings.database_url)
     services = Services(

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -46,16 +47,24 @@ def _free_port() -> int:
         return port
 
 
+# As production serves it (uvloop, httptools, TCP_NODELAY kept with several workers).
+SERVE = [sys.executable, "-c", "from api.cli import main; main()", "serve", "--no-access-log"]
+
+
 @contextmanager
-def serving(env: dict[str, str], workers: int = 1) -> Iterator[str]:
-    """`pointsbank` under uvicorn on a free loopback port; yields the base URL."""
+def serving(
+    env: dict[str, str],
+    workers: int | None = None,
+    command: Sequence[str] = SERVE,
+    cwd: Path | None = None,
+) -> Iterator[str]:
+    """`pointsbank serve` (or `command`, which gets --host, --port and --workers) on a free
+    loopback port; yields the base URL. Every bench's server runs BENCH_WORKERS processes
+    (default 1) unless told otherwise, so that targets and the empty endpoint compare alike."""
     port = _free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env={**os.environ, **env})
+    workers = workers or int(os.environ.get("BENCH_WORKERS", "1"))
+    where = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen([*command, *where], env={**os.environ, **env}, cwd=cwd)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -6,35 +6,29 @@ anything anywhere: any request of an auditor's token other than GET/HEAD/OPTIONS
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Path, Query
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from api import report_views as reports
 from api.auditing import verify_all
-from api.auth import SELF_SERVICE_PATHS, authenticate
 from api.deps import ActorDep, ServicesDep
 from api.fields import Day, Moment, Name
 from api.fields import Position as LogPosition
 from api.openapi import files, refusals
-from api.problems import TITLES, language, problem
+from api.read_only import AuditorsReadOnly
 from api.services import PROJECTIONS
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, DomainError, NotFound, Role
-from pointsbank.domain.messages import render
 from projections.audit_queries import AsOf
 from projections.chain import chained_after, stored_digests
 from projections.export import export_lines
 from projections.rankings import Scope
 from projections.replay import replay as run_replay
 from projections.year_replay import rankings_as_of as replay_rankings
-
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def auditor(actor: ActorDep) -> Actor:
@@ -200,19 +194,4 @@ def export(
 
 def install_read_only_guard(app: FastAPI) -> None:
     """Refuse every change requested with an auditor's token, whatever the route."""
-
-    @app.middleware("http")
-    async def _auditors_read_only(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if request.method not in READ_METHODS and await run_in_threadpool(_is_auditor, request):
-            detail = render("auditor-read-only", {}, language(request))
-            return problem(request, 403, "auditor-read-only", TITLES[403], detail)
-        return await call_next(request)
-
-
-def _is_auditor(request: Request) -> bool:
-    if request.url.path in SELF_SERVICE_PATHS or request.url.path.startswith("/account/"):
-        return False  # signing out and changing one's own password or tokens change no record
-    auth = authenticate(request, request.app.state.services)
-    return auth is not None and auth.actor.role == Role.AUDITOR
+    app.add_middleware(AuditorsReadOnly)

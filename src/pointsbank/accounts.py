@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 from pointsbank.application import Command, Decision, Outcome, PointsBank
-from pointsbank.credentials import IssuedToken, PasswordStore, SessionStore, TokenStore
+from pointsbank.credentials import (
+    CredentialChanges,
+    IssuedToken,
+    PasswordStore,
+    SessionStore,
+    TokenStore,
+)
 from pointsbank.domain.account import Account
 from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, Conflict, Context, DomainError, NotFound, Role
@@ -39,6 +45,7 @@ class Accounts:
         self.sessions = sessions
         self.tokens = tokens
         self.context = context
+        self.changes = CredentialChanges(tokens.db)
 
     def find(self, user_id: str) -> Account | None:
         try:
@@ -108,7 +115,7 @@ class Accounts:
             account.change_role(role, community_ids, cmd.ctx)
             return [account], 200, _body(account)
 
-        return self.bank.execute(cmd, decide)
+        return self._counted(user_id, self.bank.execute(cmd, decide))
 
     def disable(self, cmd: Command, user_id: str) -> Outcome:
         """Disable an account; its sessions and tokens stop working at once."""
@@ -150,7 +157,7 @@ class Accounts:
             own.change_password(cmd.ctx)
             return [own], 200, _body(own)
 
-        return self.bank.execute(cmd, decide, keep)
+        return self._counted(user_id, self.bank.execute(cmd, decide, keep))
 
     def create_token(
         self, cmd: Command, label: str, expires_at: datetime | None = None
@@ -188,7 +195,7 @@ class Accounts:
         def keep() -> None:
             self.tokens.revoke(user_id, str(token_id), cmd.ctx.at)
 
-        return self.bank.execute(cmd, decide, keep)
+        return self._counted(user_id, self.bank.execute(cmd, decide, keep))
 
     # -- for the operator: the CLI, the demo and tests ----------------------------------------
 
@@ -226,7 +233,15 @@ class Accounts:
             change(account)
             return [account], 200, _body(account)
 
-        return self.bank.execute(cmd, decide, before_save)
+        return self._counted(user_id, self.bank.execute(cmd, decide, before_save))
+
+    def _counted(self, user_id: str, outcome: Outcome) -> Outcome:
+        """Count the change once its event is saved, so that every server process forgets the
+        account it keeps in memory (its secrets' changes were counted before the save, when
+        the account could still be read as it was). A replay counts again: a retry after a
+        crash between the save and the count needs that."""
+        self.changes.changed(user_id)
+        return outcome
 
     def _revoke(self, user_id: str, cmd: Command) -> Callable[[], None]:
         def revoke() -> None:

@@ -60,6 +60,11 @@ class Database:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """One row of one statement, read outside any transaction of ours: a single round trip,
+        for the hottest small reads (a request's credential check)."""
+        return self.query_one(sql, params)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self.transaction() as cur:
             cur.execute(sql, params)
@@ -133,10 +138,14 @@ def select_in(cur: Cursor, sql: str, keys: Sequence[Any], chunk: int = 500) -> l
 class PostgresDatabase(Database):
     dialect = "postgresql"
 
-    def __init__(self, url: str, max_size: int = 10) -> None:
+    def __init__(self, url: str, max_size: int = 10, min_size: int = 1) -> None:
         self.url = url
         self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            url, min_size=1, max_size=max_size, kwargs={"row_factory": dict_row}, open=True
+            url,
+            min_size=min(min_size, max_size),
+            max_size=max_size,
+            kwargs={"row_factory": dict_row},
+            open=True,
         )
 
     @contextmanager
@@ -144,6 +153,16 @@ class PostgresDatabase(Database):
         self._reading(write)
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             yield _PgCursor(cur)
+
+    def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        # Autocommit spares the BEGIN and COMMIT round trips a transaction would add.
+        with self.pool.connection() as conn:
+            conn.autocommit = True
+            try:
+                row: Row | None = conn.execute(sql.replace("?", "%s"), params).fetchone()
+            finally:
+                conn.autocommit = False
+            return row
 
     def compact(self, table: str, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """VACUUM FULL writes the live rows to new files and drops the old ones (an UPDATE
@@ -225,6 +244,10 @@ class SQLiteDatabase(Database):
         finally:
             cur.close()
 
+    def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row = self._connection().execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
     def compact(self, table: str, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """With secure_delete the database pages hold no erased bytes; their old images live
         on in the write-ahead log until a checkpoint copies it back and truncates it."""
@@ -237,9 +260,11 @@ class SQLiteDatabase(Database):
         return not busy
 
 
-def open_database(url: str) -> Database:
+def open_database(url: str, pool_min: int = 1, pool_max: int = 10) -> Database:
+    """The database at `url`; on PostgreSQL with a pool of `pool_min` to `pool_max`
+    connections (SQLite keeps one connection per thread)."""
     if url.startswith("sqlite:///"):
         return SQLiteDatabase(url.removeprefix("sqlite:///"))
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresDatabase(url)
+        return PostgresDatabase(url, max_size=pool_max, min_size=pool_min)
     raise ValueError(f"unsupported database url {url!r}: use sqlite:///path or postgresql://…")

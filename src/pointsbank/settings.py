@@ -69,6 +69,25 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    db_pool_min_size: int = Field(
+        default=1,
+        ge=1,
+        description="PostgreSQL: connections each server process keeps open for read models, "
+        "credentials and registries (as many again to a replica)",
+    )
+    db_pool_max_size: int = Field(
+        default=10, ge=1, description="PostgreSQL: the most of those connections per process"
+    )
+    event_pool_size: int = Field(
+        default=5,
+        ge=1,
+        description="PostgreSQL: connections each server process keeps open to the event store",
+    )
+    event_pool_max_overflow: int = Field(
+        default=20,
+        ge=0,
+        description="PostgreSQL: connections the event store may open beyond those under load",
+    )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -12,8 +12,9 @@ from urllib.parse import unquote, urlsplit
 CACHE = {"AGGREGATE_CACHE_MAXSIZE": "20000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
 
 
-def event_store_env(url: str) -> dict[str, str]:
-    """The `eventsourcing` environment for a `sqlite:///…` or `postgresql://…` URL."""
+def event_store_env(url: str, pool_size: int = 5, max_overflow: int = 20) -> dict[str, str]:
+    """The `eventsourcing` environment for a `sqlite:///…` or `postgresql://…` URL; on
+    PostgreSQL with a pool of `pool_size` connections, `max_overflow` more under load."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path != ":memory:":
@@ -35,8 +36,8 @@ def event_store_env(url: str) -> dict[str, str]:
             "POSTGRES_PORT": str(parts.port or 5432),
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
-            "POSTGRES_POOL_SIZE": "5",
-            "POSTGRES_MAX_OVERFLOW": "20",
+            "POSTGRES_POOL_SIZE": str(pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(max_overflow),
             "POSTGRES_LOCK_TIMEOUT": "30",
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "30",
         }
