@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import uuid
-from typing import Literal
+from typing import Literal, TextIO
 
 import structlog
 from starlette.datastructures import MutableHeaders
@@ -30,7 +31,16 @@ class DropQueryStrings(logging.Filter):
 
 
 class _JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Ours, so that installing again replaces it rather than adding a second."""
+    """Ours, so that installing again replaces it rather than adding a second; it writes to
+    whatever sys.stderr is at the time (as logging's last resort does), never a closed one."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: object) -> None:
+        pass
 
 
 def install(log_format: Literal["json", "console"] = "json") -> None:

@@ -69,7 +69,7 @@ def _sqlite_copy(source: str, target: Path) -> None:
     if not Path(source).is_file():
         raise BackupFailed(f"no SQLite database at {source}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(source)  # not read-only: a WAL database may need its -shm made
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
