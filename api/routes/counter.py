@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api import metrics, outcomes, views
+from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
 from api.fields import Day, Name, Note, Whole
+from api.metrics import redemption
 from api.openapi import refusals
 from pointsbank.counter import MAX_BASKET_LINES
 from pointsbank.domain.authority import require_community, require_role
@@ -122,7 +123,7 @@ def redeem(body: Redemption, services: ServicesDep, cmd: CommanderDep) -> JSONRe
     """Redeem a basket for a resident, atomically; answers with the receipt."""
     basket = [(line.goods_id, line.quantity) for line in body.items]
     outcome = services.counter.redeem(cmd(body), body.resident_id, basket)
-    return cmd.respond(metrics.redemption(outcome, "redeemed"))
+    return cmd.respond(redemption(outcome, "redeemed"))
 
 
 @router.get("/receipts", response_model=list[views.ReceiptSummary])
@@ -148,7 +149,7 @@ def cancel(
 ) -> JSONResponse:
     """Cancel a redemption: clerks the same day, staff later with a reason."""
     outcome = services.counter.cancel(cmd(body), receipt_id, body.reason)
-    return cmd.respond(metrics.redemption(outcome, "cancelled"))
+    return cmd.respond(redemption(outcome, "cancelled"))
 
 
 @router.get("/counter/reports", response_model=views.CounterReports, responses=refusals(403))
