@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from api import backup_cli
 from api.account_cli import account_app, token_app
 from api.audit_cli import audit_app
+from api.backup_cli import backup, restore
 from api.services import open_services
 from pointsbank.settings import Settings
 from projections.migrate import migrate as apply_migrations
@@ -25,8 +25,8 @@ app = typer.Typer(
 app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
-app.command()(backup_cli.backup)
-app.command()(backup_cli.restore)
+app.command()(backup)
+app.command()(restore)
 
 
 @app.command()
