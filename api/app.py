@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import docs, logs, openapi, pages, problems
+from api import docs, logs, metrics, openapi, pages, problems
 from api.positions import ReadAfterPositions
 from api.routes import (
     accounts,
@@ -44,7 +44,7 @@ dropped response returns the first result and writes nothing.
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or Settings()
-    logs.install()
+    logs.install(settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     problems.install(app)
     audit.install_read_only_guard(app)
-    app.add_middleware(ReadAfterPositions)  # outermost: every request's reads and writes
+    app.add_middleware(ReadAfterPositions)  # every request's reads and writes
+    app.add_middleware(metrics.Metrics)  # times all of the above
+    app.add_middleware(logs.RequestId)  # outermost: every log line of the request has its id
     for router in (
         health.router,
         session.router,

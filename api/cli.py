@@ -11,6 +11,7 @@ import typer
 from api import serving
 from api.account_cli import account_app, token_app
 from api.audit_cli import audit_app
+from api.backup_cli import backup, restore
 from api.services import open_services
 from pointsbank.settings import Settings
 from projections.migrate import migrate as apply_migrations
@@ -24,6 +25,8 @@ app = typer.Typer(
 app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.command()(backup)
+app.command()(restore)
 
 
 @app.command()

@@ -30,6 +30,8 @@ class Readiness(View):
     status: str
     log_position: int
     projected_position: int
+    lag_events: int
+    lag_seconds: float
 
 
 class Me(View):

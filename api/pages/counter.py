@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api import metrics
 from api.deps import ServicesDep
 from api.pages import HOME, PageUser, check_form, command, field_errors, render, settle
 from api.services import Services
@@ -141,7 +142,7 @@ def redeem(
         outcome = services.counter.redeem(
             command(services, user, idempotency_key, fields), resident_id, basket
         )
-        settle(services, outcome)
+        settle(services, metrics.redemption(outcome, "redeemed"))
     except (DomainError, ValueError) as exc:
         refusal = exc if isinstance(exc, DomainError) else DomainError("请重新选择物品")
         return _basket_page(
@@ -224,7 +225,8 @@ def cancel(
         cmd = command(
             services, user, idempotency_key, {"receipt": str(receipt_id), "reason": reason}
         )
-        settle(services, services.counter.cancel(cmd, receipt_id, reason))
+        outcome = services.counter.cancel(cmd, receipt_id, reason)
+        settle(services, metrics.redemption(outcome, "cancelled"))
     except DomainError as exc:
         return render(
             request,

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api import metrics
 from api.auth import (
     COOKIE,
     Authenticated,
@@ -51,9 +52,11 @@ def login(request: Request, services: ServicesDep, username: Text, password: Tex
         session = services.sign_in.sign_in(username, password, client_address(request), now)
     except DomainError as exc:
         status = 429 if isinstance(exc, LockedOut) else 401
+        metrics.sign_in("locked-out" if status == 429 else "failure")
         return render(
             request, services, "login.html", None, status, username=username, error=exc.detail
         )
+    metrics.sign_in("success")
     account = services.accounts.find(session.user_id)
     assert account is not None
     to = "/ui/password" if account.must_change_password else HOME[account.role]

@@ -12,6 +12,7 @@ from pydantic import Field
 from api import outcomes, views
 from api.deps import ActorDep, Body, CommanderDep, ReaderDep, ServicesDep, readable, visible
 from api.fields import Day, Name, Note, Whole
+from api.metrics import redemption
 from api.openapi import refusals
 from pointsbank.counter import MAX_BASKET_LINES
 from pointsbank.domain.authority import require_community, require_role
@@ -121,7 +122,8 @@ def withdraw(
 def redeem(body: Redemption, services: ServicesDep, cmd: CommanderDep) -> JSONResponse:
     """Redeem a basket for a resident, atomically; answers with the receipt."""
     basket = [(line.goods_id, line.quantity) for line in body.items]
-    return cmd.respond(services.counter.redeem(cmd(body), body.resident_id, basket))
+    outcome = services.counter.redeem(cmd(body), body.resident_id, basket)
+    return cmd.respond(redemption(outcome, "redeemed"))
 
 
 @router.get("/receipts", response_model=list[views.ReceiptSummary])
@@ -152,7 +154,8 @@ def cancel(
     receipt_id: UUID, body: Cancellation, services: ServicesDep, cmd: CommanderDep
 ) -> JSONResponse:
     """Cancel a redemption: clerks the same day, staff later with a reason."""
-    return cmd.respond(services.counter.cancel(cmd(body), receipt_id, body.reason))
+    outcome = services.counter.cancel(cmd(body), receipt_id, body.reason)
+    return cmd.respond(redemption(outcome, "cancelled"))
 
 
 @router.get("/counter/reports", response_model=views.CounterReports, responses=refusals(403))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pointsbank.domain.common import Actor, Context
@@ -40,6 +41,28 @@ class Settings(BaseSettings):
         description="run projections inside the server; false when `pointsbank project` runs",
     )
     projector_poll_seconds: float = 0.2
+    ready_max_lag_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="/readyz fails while the oldest event not yet in the read models is older",
+    )
+    ready_max_lag_events: int | None = Field(
+        default=None, ge=1, description="/readyz fails while more events than this wait"
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="a secret a scraper sends as `Authorization: Bearer …` to read /metrics; "
+        "unset: /metrics answers loopback clients only",
+    )
+    metrics_dir: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PROMETHEUS_MULTIPROC_DIR", "metrics_dir"),
+        description="prometheus-client's multiprocess directory (its own variable, read before "
+        "any metric exists): set it, empty, when serving with several workers",
+    )
+    log_format: Literal["json", "console"] = Field(
+        default="json", description="json: one JSON object a line; console: for a terminal"
+    )
     signing_key: str | None = Field(
         default=None,
         description="path of the street's Ed25519 private key (PEM) for signed chain digests",

@@ -38,6 +38,10 @@ TEXTS = {
         "读取模型无法继续更新：{problem}。请联系系统管理员。",
         "The read models are stuck: {problem}. Tell the system administrator.",
     ),
+    "not-ready.lagging": Text(
+        "读取模型落后：{events} 条事件未更新，最早的已等待 {seconds} 秒。请稍后重试。",
+        "The read models lag: {events} event(s) wait, the oldest for {seconds} s. Retry later.",
+    ),
     "not-ready.store": Text(
         "数据库没有响应（{reason}）。请稍后重试，或联系系统管理员。",
         "The store does not answer ({reason}). Retry later, or tell the system administrator.",
