@@ -34,11 +34,12 @@ def _catalogue() -> dict[str, Text]:
         intake,
         ledger,
         residents_channel,
+        sharing,
         validation,
     )
 
     merged: dict[str, Text] = {}
-    for part in (access, counter, http, intake, ledger, residents_channel, validation):
+    for part in (access, counter, http, intake, ledger, residents_channel, sharing, validation):
         clash = merged.keys() & part.TEXTS.keys()
         assert not clash, f"message keys defined twice: {clash}"
         merged.update(part.TEXTS)
