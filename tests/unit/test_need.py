@@ -1,4 +1,4 @@
-"""Given events, when a command, then events (or the refusal): needs and offers between neighbours."""
+"""Given events, when a command, then events or the refusal: needs and offers of neighbours."""
 
 from __future__ import annotations
 
