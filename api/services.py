@@ -37,10 +37,13 @@ from projections.migrate import migrate
 from projections.projector import Projection, ProjectionFailed, Projector
 from projections.queries import Queries
 from projections.rankings import Rankings, freeze
+from projections.sharing import SharingQueries, sharing
 from projections.statements import AnnualStatements
 
 log = logging.getLogger("pointsbank.projector")
-PROJECTIONS: tuple[Projection, ...] = (ledger, earning, counter, annual, activity, accounts)
+PROJECTIONS: tuple[Projection, ...] = (
+    ledger, earning, counter, annual, activity, accounts, sharing,
+)  # fmt: skip
 
 
 class ReadModelsBehind(DomainError):
@@ -93,6 +96,10 @@ class Services:
     @property
     def counter(self) -> Counter:
         return Counter(self.bank)
+
+    @property
+    def sharing_queries(self) -> SharingQueries:
+        return SharingQueries(self.read_db)
 
     @property
     def counter_queries(self) -> CounterQueries:

@@ -17,6 +17,15 @@ log = logging.getLogger("pointsbank.registry")
 
 
 @dataclass(frozen=True)
+class PostText:
+    """What a resident writes about a need or offer: personal data, erased with its writer."""
+
+    description: str
+    when: str = ""
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class PersonalData:
     name: str
     phone: str | None = None
@@ -66,7 +75,31 @@ class PersonalDataRegistry:
         )
         return PersonalData(**row) if row else None
 
+    def keep_text(self, post_id: UUID, resident_id: UUID, text: PostText) -> None:
+        """Record once, like `keep`: a retried post leaves the first text as it was."""
+        self.db.execute(
+            "INSERT INTO sharing_texts (post_id, resident_id, description, when_text, where_text) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (post_id) DO NOTHING",
+            (str(post_id), str(resident_id), text.description, text.when, text.where),
+        )
+
+    def texts(self, post_ids: list[str]) -> dict[str, PostText]:
+        """The texts of these posts; an erased writer's posts have none."""
+        if not post_ids:
+            return {}
+        marks = ", ".join("?" * len(post_ids))
+        rows = self.db.query(
+            "SELECT post_id, description, when_text, where_text FROM sharing_texts "
+            f"WHERE post_id IN ({marks})",
+            post_ids,
+        )
+        return {
+            r["post_id"]: PostText(r["description"], r["when_text"], r["where_text"]) for r in rows
+        }
+
     def erase(self, resident_id: UUID, at: datetime) -> bool:
+        # What the resident wrote on needs and offers goes with them; the posts' states stay.
+        self.db.execute("DELETE FROM sharing_texts WHERE resident_id = ?", (str(resident_id),))
         erased = self.db.execute(
             "UPDATE personal_data SET name = '(已删除)', phone = NULL, id_card = NULL, "
             "erased_at = ? WHERE resident_id = ? AND erased_at IS NULL",
@@ -76,7 +109,7 @@ class PersonalDataRegistry:
 
     def compact(self, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """Rid the database files of erased data; False when it must be run again later."""
-        done = self.db.compact("personal_data", wait)
+        done = all([self.db.compact(table, wait) for table in ("personal_data", "sharing_texts")])
         if not done:
             log.warning("erased personal data is still on disk: run `pointsbank erase-compact`")
         return done

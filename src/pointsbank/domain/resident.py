@@ -269,6 +269,18 @@ class Resident(Aggregate):
         )
         return self.version
 
+    def propose_award(
+        self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context
+    ) -> int:
+        """An award that waits for staff approval whatever the rule's threshold: proposed by
+        someone who may not award points themselves (a resident confirming a neighbour's help)."""
+        require(
+            not rule.is_deduction,
+            DomainError("invalid-command.rule-is-deduction", {"rule_code": rule.code}),
+        )
+        points = self._points_for(rule, quantity, occurred_on, ctx)
+        return self._request("award", rule, quantity, points, occurred_on, reason, ctx)
+
     def deduct(
         self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context
     ) -> int:
