@@ -61,7 +61,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/audit", "审计"), ("/ui/rankings", "排名"), ("/ui/home", "登录记录")],
-    Role.RESIDENT: [("/ui/me", "我的积分")],
+    Role.RESIDENT: [("/ui/me", "我的积分"), ("/ui/help", "互助")],
 }
 COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
 
@@ -156,6 +156,7 @@ def install(app: FastAPI) -> None:
         households,
         imports,
         me,
+        neighbours,
         points,
         rankings,
         resident,
@@ -174,6 +175,6 @@ def install(app: FastAPI) -> None:
     areas = (residents, resident, households, points, corrections, approvals, activities)
     shop = (counter, goods, street, rules)
     reports = (imports, rankings, years, audit)
-    residents_channel = (activation, me)
+    residents_channel = (activation, me, neighbours)
     for module in (session, accounts, desk, *areas, *shop, *reports, *residents_channel):
         app.include_router(module.router)

@@ -82,7 +82,7 @@ class SharingCommands(CommandLoop):
             require_disinterested(cmd.ctx.actor, helper, poster, cmd.ctx.today)
             require_year_open(self, helper.community_id, cmd.ctx.today)
             version = helper.propose_award(
-                self.rule(HELP_RULE), 1, cmd.ctx.today, f"邻里互助 need {need.id}", cmd.ctx
+                self.rule(HELP_RULE), 1, cmd.ctx.today, "邻里互助：需求已确认完成", cmd.ctx
             )
             return [need, helper], 200, {**_body(need), "request_version": version}
 
