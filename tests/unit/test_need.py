@@ -9,6 +9,8 @@ from pointsbank.domain.common import Actor, Conflict, Context, DomainError, Forb
 from pointsbank.domain.household import Household
 from pointsbank.domain.need import Need, NeedState, Offer, OfferState
 from pointsbank.domain.resident import Resident
+from pointsbank.domain.rule import Category, Rule
+from pointsbank.domain.terms import CapExceeded, Terms
 from tests.refusals import raises_refusal
 
 COMMUNITY = uuid4()
@@ -177,3 +179,26 @@ def test_an_offer_is_withdrawn_by_its_poster_or_hidden_by_staff_once() -> None:
     assert offer.state == OfferState.WITHDRAWN
     with raises_refusal(Conflict, "conflict.sharing-state"):
         offer.hide("不当内容", STAFF)
+
+
+ADMIN = Context(Actor("admin", Role.ADMIN), AT, TODAY)
+NEIGHBOUR = Rule.establish(
+    "NEIGHBOUR", "邻里互助", Category.NEIGHBOURLY, 3, Terms(cap_month=6), ADMIN
+)
+
+
+def test_confirmed_help_is_proposed_for_approval_even_below_the_rules_threshold() -> None:
+    poster, helper = given_resident(), given_resident()
+    version = helper.propose_award(NEIGHBOUR, 1, TODAY, "邻里互助", as_resident(poster))
+    [event] = helper.collect_events()
+    assert isinstance(event, Resident.ApprovalRequested)
+    assert (event.kind, event.points, event.actor_role) == ("award", 3, "resident")
+    assert helper.is_pending(version) and helper.balance == 0
+
+
+def test_proposed_help_counts_towards_the_rules_monthly_cap() -> None:
+    poster, helper = given_resident(), given_resident()
+    for _ in range(2):
+        helper.propose_award(NEIGHBOUR, 1, TODAY, "邻里互助", as_resident(poster))
+    with raises_refusal(CapExceeded, "cap-exceeded.month"):
+        helper.propose_award(NEIGHBOUR, 1, TODAY, "邻里互助", as_resident(poster))
