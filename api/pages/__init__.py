@@ -58,6 +58,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/counter/receipts", "小票"),
         ("/ui/desk", "服务台"),
         ("/ui/accounts", "居民账户"),
+        ("/ui/sharing", "互助管理"),
     ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/audit", "审计"), ("/ui/rankings", "排名"), ("/ui/home", "登录记录")],
@@ -163,6 +164,7 @@ def install(app: FastAPI) -> None:
         residents,
         rules,
         session,
+        sharing,
         street,
         years,
     )
@@ -175,6 +177,6 @@ def install(app: FastAPI) -> None:
     areas = (residents, resident, households, points, corrections, approvals, activities)
     shop = (counter, goods, street, rules)
     reports = (imports, rankings, years, audit)
-    residents_channel = (activation, me, neighbours)
+    residents_channel = (activation, me, neighbours, sharing)
     for module in (session, accounts, desk, *areas, *shop, *reports, *residents_channel):
         app.include_router(module.router)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from api.demo import phone_of
@@ -113,3 +114,33 @@ def test_a_neighbour_posts_an_offer_and_sees_it_listed(
     expect(page.locator("#message")).to_have_text("服务已发布")
     expect(page.locator("#offers")).to_contain_text("辅导小学数学")
     check_page(page)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_staff_see_counts_hide_an_improper_need_with_a_reason_and_export(
+    browser: Browser, demo_site: DemoSite, width: str
+) -> None:
+    description = f"出售保健品{width}{uuid.uuid4().int % 10000}"
+    poster = resident_page(browser, demo_site, POSTER)
+    need_url = post_need(poster, demo_site, description)
+
+    staff = new_page(browser, width)
+    sign_in(staff, demo_site.url, STAFF)
+    staff.get_by_role("link", name="互助管理").click()
+    expect(staff.locator("#counts")).to_contain_text("维修")
+    card = staff.get_by_role("article").filter(has_text=description)
+    card.get_by_role("button", name="隐藏").click()
+    card = staff.get_by_role("article").filter(has_text=description)
+    expect(card.get_by_role("alert")).to_contain_text("请填写隐藏的原因")
+    check_page(staff, f"sharing-staff-{width}")
+    card.get_by_label("隐藏原因").fill("推销广告")
+    card.get_by_role("button", name="隐藏").click()
+    expect(staff.locator("#message")).to_have_text("已隐藏")
+    expect(staff.get_by_role("article").filter(has_text=description)).to_contain_text("推销广告")
+
+    assert poster.request.get(need_url).status == 404  # hidden from residents
+    exported = staff.request.get(f"{demo_site.url}/ui/sharing/export.csv")
+    assert exported.status == 200
+    lines = exported.text().lstrip("\ufeff").splitlines()
+    assert lines[0] == "发布日期,类别,网格,状态,结束日期,隐藏原因"
+    assert any("推销广告" in line for line in lines) and description not in exported.text()
