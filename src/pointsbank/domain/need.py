@@ -32,7 +32,7 @@ CATEGORIES = {
     "other": "其他",
 }
 OFFER_KINDS = {"skill": "技能", "item": "闲置物品"}
-OFFER_TERMS = {"lend": "借用", "give": "赠送", "help": "帮忙"}
+OFFER_TERMS = {"help": "帮忙", "lend": "借用", "give": "赠送"}
 
 
 class NeedState(StrEnum):
