@@ -18,7 +18,7 @@ from pointsbank.approvals import Approvals
 from pointsbank.domain.common import Actor, Forbidden, NotFound, Role
 from pointsbank.domain.community import Community
 from pointsbank.registry import PostText
-from tests.accounts_helpers import open_account
+from tests.accounts_helpers import open_account, sign_in
 from tests.e2e.test_erasure import _analyze, _pieces, _store_files
 from tests.refusals import raises_refusal
 from tests.street import Street, build_street
@@ -153,3 +153,26 @@ def _text_on_disk(services: Services, request: pytest.FixtureRequest) -> bool:
     files = [f for f in _store_files(services, request) if f.is_file()]
     pieces = [p for secret in (SECRET, PLACE) for p in _pieces(secret)]
     return any(piece in f.read_bytes() for f in files for piece in pieces)
+
+
+def test_a_needs_contact_is_unknown_but_to_its_helper_and_the_need_to_other_communities(
+    client: TestClient, street: Street, services: Services
+) -> None:
+    poster = _resident(street, services, _household(services), "01")
+    helper = _resident(street, services, _household(services), "02")
+    _resident(street, services, _household(services), "04")
+    _resident(street, services, _household(services), "03", code="b")
+    need = _post(services, poster)
+    services.bank.take_need(_cmd(services, helper), need)
+    services.projector.catch_up()
+    page, contact = f"/ui/help/needs/{need}", f"/ui/help/needs/{need}/contact"
+    seen = {}
+    for name in ("r-01", "r-02", "r-04", "r-03"):
+        sign_in(client, name)
+        seen[name] = (client.get(page).status_code, client.get(contact).status_code)
+    assert seen == {
+        "r-01": (200, 404),  # the poster knows their own phone
+        "r-02": (200, 200),  # the helper who took it
+        "r-04": (200, 404),  # a neighbour who did not
+        "r-03": (404, 404),  # another community: no such need
+    }
