@@ -202,3 +202,18 @@ def test_proposed_help_counts_towards_the_rules_monthly_cap() -> None:
         helper.propose_award(NEIGHBOUR, 1, TODAY, "邻里互助", as_resident(poster))
     with raises_refusal(CapExceeded, "cap-exceeded.month"):
         helper.propose_award(NEIGHBOUR, 1, TODAY, "邻里互助", as_resident(poster))
+
+
+def test_repeated_help_between_the_same_two_residents_is_capped_per_month_by_the_rule() -> None:
+    paired = Rule.establish(
+        "PAIRED", "邻里互助", Category.NEIGHBOURLY, 3, Terms(cap_pair_month=3), ADMIN
+    )
+    poster, other, helper = given_resident(), given_resident(), given_resident()
+    first = helper.propose_award(paired, 1, TODAY, "邻里互助", as_resident(poster))
+    helper.approve(first, paired, STAFF)  # approved help still counts towards the pair's cap
+    with raises_refusal(CapExceeded, "cap-exceeded.pair-month"):
+        helper.propose_award(paired, 1, TODAY, "邻里互助", as_resident(poster))
+    helper.propose_award(paired, 1, TODAY, "邻里互助", as_resident(other))  # another pair
+    next_month = date(2026, 12, 1)
+    later = Context(as_resident(poster).actor, AT, next_month)
+    helper.propose_award(paired, 1, next_month, "邻里互助", later)  # a new month

@@ -31,6 +31,12 @@ TEXTS = {
         "这条信息的状态已经变了，请刷新后再看。",
         "This post has changed state; reload and look again.",
     ),
+    "cap-exceeded.pair-month": Text(
+        "超出每月上限：规则 {rule_code} 同一位邻居每月最多为同一人确认 {limit} 分，"
+        "本月已有 {already} 分，本次 {requested} 分。",
+        "Over the monthly cap of rule {rule_code} between the same two residents: the limit is "
+        "{limit}, {already} already this month, this request is {requested}.",
+    ),
     "not-found.need": Text("找不到这条需求 {need_id}。", "There is no need {need_id}."),
     "not-found.offer": Text("找不到这条服务 {offer_id}。", "There is no offer {offer_id}."),
 }
