@@ -66,30 +66,28 @@ class SharingQueries:
         self.db = db
 
     def needs(
-        self, community_id: UUID, grid: str, category: str | None = None, *, open_only: bool = True
-    ) -> list[Row]:
-        """Open needs of the community: the reader's grid first, then newest first."""
-        return self._list("needs", "need_id", community_id, grid, category, open_only)
+        self, community_id: UUID, grid: str, category: str | None = None, *, open_only: bool = True,
+        only_grid: str | None = None,
+    ) -> list[Row]:  # fmt: skip
+        """Needs of the community (open ones unless told): the reader's grid first, newest first."""
+        return self._list("needs", "need_id", community_id, grid, category, open_only, only_grid)
 
     def offers(
-        self, community_id: UUID, grid: str, category: str | None = None, *, open_only: bool = True
-    ) -> list[Row]:
-        return self._list("offers", "offer_id", community_id, grid, category, open_only)
+        self, community_id: UUID, grid: str, category: str | None = None, *, open_only: bool = True,
+        only_grid: str | None = None,
+    ) -> list[Row]:  # fmt: skip
+        return self._list("offers", "offer_id", community_id, grid, category, open_only, only_grid)
 
     def _list(
-        self,
-        table: str,
-        key: str,
-        community_id: UUID,
-        grid: str,
-        category: str | None,
-        open_only: bool,
-    ) -> list[Row]:
+        self, table: str, key: str, community_id: UUID, grid: str, category: str | None,
+        open_only: bool, only_grid: str | None,
+    ) -> list[Row]:  # fmt: skip
         where, params = "p.community_id = ?", [str(community_id)]
         if open_only:
             where += " AND p.state = 'open'"
-        if category:
-            where, params = where + " AND p.category = ?", [*params, category]
+        for column, value in (("category", category), ("grid", only_grid)):
+            if value:
+                where, params = f"{where} AND p.{column} = ?", [*params, value]
         return self.db.query(
             f"SELECT p.*, {TEXT.format(table=table, key=key)} WHERE {where} "
             f"ORDER BY CASE WHEN p.grid = ? THEN 0 ELSE 1 END, p.posted_at DESC LIMIT {LIST_SIZE}",

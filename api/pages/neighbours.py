@@ -33,6 +33,7 @@ from pointsbank.registry import PostText
 router = APIRouter(prefix="/ui/help", include_in_schema=False)
 Text = Annotated[str, Form(max_length=500)]
 Filter = Annotated[str, Query(max_length=40)]
+NOTICES = {"offer": "服务已发布", "withdrawn": "服务已撤回"}
 STATES = {
     "open": "待帮忙", "taken": "已有人接", "done": "已完成", "not-done": "未完成",
     "withdrawn": "已撤回", "hidden": "已隐藏",
@@ -75,12 +76,12 @@ def help_list(
     reads = services.sharing_queries
     community, near = UUID(me["community_id"]), grid or me["grid"]
     chosen = category if category in CATEGORIES else None
-    needs = [r for r in reads.needs(community, near, chosen) if not grid or r["grid"] == grid]
-    offers = [r for r in reads.offers(community, near, chosen) if not grid or r["grid"] == grid]
+    needs = reads.needs(community, near, chosen, only_grid=grid or None)
+    offers = reads.offers(community, near, chosen, only_grid=grid or None)
     return render(
         request, services, "help/index.html", user, needs=needs, offers=offers,
         mine=reads.mine(_resident(user)), me=me, category=category, grid=grid,
-        notice="服务已发布" if request.query_params.get("posted") == "offer" else "",
+        notice=NOTICES.get(request.query_params.get("posted", ""), ""),
         **_labels(services, me),
     )  # fmt: skip
 
@@ -226,3 +227,15 @@ def act_on_need(
             raise
         return _need_page(request, services, user, need_id, status=422, error=exc.detail)
     return _to_need(services, outcome, str(need_id))
+
+
+@router.post("/offers/{offer_id}/withdraw", response_model=None)
+def withdraw_offer(
+    request: Request, services: ServicesDep, user: PageUser, offer_id: UUID,
+    csrf_token: Text = "", idempotency_key: Text = "",
+) -> Response:  # fmt: skip
+    """The poster takes their offer back."""
+    check_form(request, user, csrf_token)
+    cmd = command(services, user, idempotency_key, {"offer": str(offer_id)})
+    settle(services, services.bank.withdraw_offer(cmd, offer_id))
+    return RedirectResponse("/ui/help?posted=withdrawn", status_code=303)

@@ -112,8 +112,16 @@ def test_a_neighbour_posts_an_offer_and_sees_it_listed(
     page.get_by_label("说明").fill("辅导小学数学")
     page.get_by_role("button", name="发布").click()
     expect(page.locator("#message")).to_have_text("服务已发布")
-    expect(page.locator("#offers")).to_contain_text("辅导小学数学")
+    offer = page.locator("#offers li").filter(has_text="辅导小学数学")
+    expect(offer).to_contain_text("技能·帮忙")
     check_page(page)
+    page.get_by_label("网格").select_option(label="西片网格")  # not 28's grid (东片)
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("#offers")).not_to_contain_text("辅导小学数学")
+    page.goto(f"{demo_site.url}/ui/help")
+    offer.get_by_role("button", name="撤回服务").click()
+    expect(page.locator("#message")).to_have_text("服务已撤回")
+    expect(page.locator("#offers")).not_to_contain_text("辅导小学数学")
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
