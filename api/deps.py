@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Set
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
@@ -24,7 +23,6 @@ from projections.me_queries import MyPoints
 
 MAX_KEY_LENGTH = 200
 SECRET_MARK = "password"  # a field so named is a secret, in a JSON body or a page's form
-log = logging.getLogger("pointsbank.api")
 
 
 def is_secret(name: str) -> bool:
@@ -151,20 +149,10 @@ class Commander:
         return Response(status_code=204, headers=self._settle(outcome))
 
     def _settle(self, outcome: Outcome) -> dict[str, str]:
-        """Wait for the read models; the headers that say it was a replay, or that they lag."""
-        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
-        try:
-            self.services.projected(outcome.position)
-        except Exception as exc:  # the change is recorded: report it, and say reads may lag
-            log.warning(
-                "%s %s recorded at event %s, read models lag: %s",
-                self.request.method,
-                self.request.url.path,
-                outcome.position,
-                exc,
-            )
-            headers["Read-Models-Lagging"] = "true"
-        return headers
+        """The headers that say it was a replay; the response's position (set by the position
+        middleware) lets a later read wait for this change, so this one waits for nothing."""
+        self.services.written(outcome.position)
+        return {"Idempotent-Replayed": "true"} if outcome.replayed else {}
 
 
 def get_commander(

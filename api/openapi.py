@@ -26,9 +26,10 @@ WHY = {
     403: "the account's role or community may not do this, or its password must be changed "
     "first",
     404: "no such record, or one in another community (they answer alike)",
-    409: "the request conflicts with the ledger's state",
+    409: "the request conflicts with the ledger's state, or other requests kept changing the "
+    "same records meanwhile (nothing recorded; retry with the same Idempotency-Key)",
     422: "the request is invalid, or a rule of the ledger refuses it",
-    503: "the ledger is busy or not ready; retry with the same Idempotency-Key",
+    503: "the read models are not ready; retry with the same Idempotency-Key",
 }
 Responses = dict[int | str, dict[str, Any]]
 REPLAYED = {

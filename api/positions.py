@@ -2,7 +2,8 @@
 
 A change's response carries `Pointsbank-Position`, the log position of what it recorded (and,
 for a browser, a short-lived cookie of it); a later request that sends the position back in
-`Pointsbank-Min-Position` (or with the cookie) reads nothing older than it, even on a replica.
+`Pointsbank-Min-Position` (or with the cookie) reads nothing older than it, even on a replica;
+when the read models cannot get there within the bound, `Read-Models-Lagging: true` says so.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pointsbank.reads import begin_request
 REQUEST_HEADER = "pointsbank-min-position"
 RESPONSE_HEADER = "Pointsbank-Position"
 COOKIE = "pointsbank_position"
+LAGGING_HEADER = "Read-Models-Lagging"
 COOKIE_SECONDS = 60  # long past any replica lag worth waiting for
 
 
@@ -37,6 +39,8 @@ class ReadAfterPositions:
         holder = begin_request(asked)
 
         async def send_with_position(message: Message) -> None:
+            if message["type"] == "http.response.start" and holder.lagging:
+                MutableHeaders(scope=message)[LAGGING_HEADER] = "true"
             if message["type"] == "http.response.start" and holder.position > asked:
                 out = MutableHeaders(scope=message)
                 out[RESPONSE_HEADER] = str(holder.position)

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from pointsbank.accounts import Accounts
@@ -18,7 +19,8 @@ from pointsbank.credentials import PasswordStore, SessionLimits, SessionStore, T
 from pointsbank.db import Database, open_database
 from pointsbank.domain.common import Actor, Context, DomainError
 from pointsbank.earning import Earning
-from pointsbank.reads import ReplicaReads, require_position
+from pointsbank.notices import NoticeBook
+from pointsbank.reads import ProjectedReads, ReplicaReads, projecting, require_position
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
 from pointsbank.signin import SignIn, Throttle
@@ -34,6 +36,8 @@ from projections.counter_queries import CounterQueries
 from projections.earning import earning
 from projections.ledger import ledger
 from projections.migrate import migrate
+from projections.notice_queries import NoticeQueries
+from projections.notices import notices
 from projections.projector import Projection, ProjectionFailed, Projector
 from projections.queries import Queries
 from projections.rankings import Rankings, freeze
@@ -42,8 +46,15 @@ from projections.statements import AnnualStatements
 
 log = logging.getLogger("pointsbank.projector")
 PROJECTIONS: tuple[Projection, ...] = (
-    ledger, earning, counter, annual, activity, accounts, sharing,
-)  # fmt: skip
+    ledger,
+    earning,
+    counter,
+    annual,
+    activity,
+    accounts,
+    notices,
+    sharing,
+)
 
 
 class ReadModelsBehind(DomainError):
@@ -67,6 +78,7 @@ class Services:
     audit: AuditQueries
     reads: Database | None = None  # queries' database: a replica, or None for `db`
     _stop: threading.Event = field(default_factory=threading.Event)
+    _written: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     @property
@@ -106,11 +118,33 @@ class Services:
         return CounterQueries(self.read_db)
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return datetime.now(UTC) + timedelta(days=self.settings.clock_shift_days)
 
     def context(self, actor: Actor, at: datetime | None = None) -> Context:
         """Who acts, now (or `at`), as every command of every entry point records it."""
         return self.settings.context(actor, at or self.now())
+
+    def written(self, position: int | None) -> None:
+        """A command recorded a change at `position`: this request's reads from here on, and
+        its response's position, include it; the in-process projector starts on it at once
+        rather than at its next poll. The write itself waits for no read model."""
+        if position is not None:
+            require_position(position)
+            self._written.set()
+
+    def settle_reads(self, position: int) -> bool:
+        """Bounded wait until the read models include `position` (or the log's end, if the
+        position named is beyond it); False when they cannot get there in time."""
+        if self.projector.position() >= position:
+            return True
+        position = min(position, self.bank.recorder.max_notification_id() or 0)
+        if not self.settings.inprocess_projector:
+            return self.projector.wait_for(position, self.settings.read_wait_seconds)
+        try:
+            self.projector.catch_up(until=position)
+        except ProjectionFailed:
+            return False  # the projector has said why; the response says the reads lag
+        return self.projector.position() >= position
 
     def projected(self, position: int | None) -> None:
         """Read-your-writes: return once `position` is visible in the read models.
@@ -119,6 +153,7 @@ class Services:
         if position is None:
             return
         require_position(position)  # and this request's reads, on a replica too
+        projecting(position)
         if self.settings.inprocess_projector:
             try:
                 self.projector.catch_up(until=position)
@@ -142,6 +177,29 @@ class Services:
     def years(self) -> YearBook:
         return YearBook(self.bank, self.freeze)
 
+    @property
+    def notices(self) -> NoticeBook:
+        return NoticeBook(self.bank, self.candidates)
+
+    @property
+    def notice_queries(self) -> NoticeQueries:
+        return NoticeQueries(self.read_db)
+
+    def candidates(self, community_id: UUID, year: int, top: int) -> list[dict[str, Any]]:
+        """The year's top civilised-family candidates once everything now in the log is
+        projected, as a public notice publishes them."""
+        self.projected(self.bank.recorder.max_notification_id() or None)
+        found = Rankings(self.db).candidates(str(community_id), year, top, None)
+        return [
+            {
+                "household_id": str(row["household_id"]),
+                "name": row["name"],
+                "points": int(row["points"]),
+                "rank": int(row["rank"]),
+            }
+            for row in found["candidates"]
+        ]
+
     def freeze(self, community_id: UUID, year: int) -> FrozenRanking:
         """The community's ranking once everything now in the log is projected."""
         self.projected(self.bank.recorder.max_notification_id() or None)
@@ -163,7 +221,11 @@ class Services:
         while not stop.is_set():
             # Each follower on its own: a stuck projection must not hold the evidence back.
             stalled = [self._follow(follower.catch_up) for follower in (self.projector, self.chain)]
-            stop.wait(self.settings.projector_poll_seconds * (5 if any(stalled) else 1))
+            if any(stalled):  # back off; a write must not hurry a failing projection on
+                stop.wait(self.settings.projector_poll_seconds * 5)
+            else:
+                self._written.wait(self.settings.projector_poll_seconds)
+                self._written.clear()
 
     @staticmethod
     def _follow(catch_up: Callable[[], object]) -> bool:
@@ -180,6 +242,7 @@ class Services:
 
     def close(self) -> None:
         self._stop.set()
+        self._written.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.bank.close()
@@ -198,7 +261,7 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
     bank = PointsBank(event_store_env(settings.database_url), registry)
     if apply_migrations:
         migrate(settings.database_url)
-    return Services(
+    services = Services(
         settings=settings,
         db=db,
         bank=bank,
@@ -217,6 +280,8 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
         audit=AuditQueries(reads),
         reads=reads,
     )
+    db.before_read = ProjectedReads(services.settle_reads)
+    return services
 
 
 def session_limits(settings: Settings) -> SessionLimits:

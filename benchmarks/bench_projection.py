@@ -5,6 +5,9 @@ the projector's catch-up, `rebuild` and `audit replay`, with peak memory (RSS hi
 and the tracemalloc peak of each phase). P4: a sheet import against a COPY of the same rows.
 Prints figures; asserts nothing about time.
 
+`make bench` calls `measure_rebuild` (P3: rebuild and replay of the generated street in a child
+process, so its peak RSS is theirs) and `measure_import` (P4: a 100k-row sheet).
+
 Run: .venv/bin/python -m benchmarks.bench_projection [--events N] [--rows N] [--store S]
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import multiprocessing
 import resource
 import tempfile
 import time
@@ -183,3 +187,61 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _rebuild_in_child(url: str, out: Any) -> None:
+    """Rebuild and replay the street in a fresh process, so its peak RSS is theirs alone."""
+    services = open_services(Settings(database_url=url, inprocess_projector=False))
+    try:
+        total = services.bank.recorder.max_notification_id() or 0
+        rebuild, _, _ = measured(services.projector.rebuild, False)
+        replayed, _, report = measured(
+            lambda: replay(services.bank, services.db, PROJECTIONS), False
+        )
+        out.put((total, total / rebuild, total / replayed, report.ok, rss_mb()))
+    finally:
+        services.close()
+
+
+def measure_rebuild(bench: Any) -> list[Any]:
+    """P3 hook for `make bench`: rebuild and audit replay of the generated street against the
+    raw read-and-decode rate measured in the same run; peak RSS of the process doing them."""
+    from benchmarks.run import Figure, at_least
+
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    child = ctx.Process(target=_rebuild_in_child, args=(bench.data.url, out))
+    child.start()
+    total, rebuild, replayed, ok, peak = out.get()
+    child.join()
+    base = bench.baselines["read+decode events/s"]
+    return [
+        at_least("P3", "rebuild events/s", rebuild, "ev/s", "read+decode", base, 0.5),
+        at_least("P3", "audit replay events/s", replayed, "ev/s", "read+decode", base, 0.5),
+        Figure("P3", "peak RSS, rebuild + replay", peak, "MB",
+               note=f"{total:,} events; replay {'equal' if ok else 'DIFFERS'}"),
+    ]  # fmt: skip
+
+
+def measure_import(bench: Any, rows: int = 100_000) -> list[Any]:
+    """P4 hook for `make bench`: a `rows`-row sheet over 2,000 residents in a fresh database,
+    against the COPY rate measured in the same run."""
+    from benchmarks.run import at_least
+
+    name = f"bench_import_{uuid4().hex[:6]}"
+    services = open_services(
+        Settings(database_url=bench.server.create_database(name), inprocess_projector=False)
+    )
+    try:
+        residents = prepare(services, RESIDENTS)
+        content = sheet(residents, rows)
+        seconds, _, outcome = measured(
+            lambda: Imports(services.bank).apply(cmd(STAFF), content), False
+        )
+        assert outcome.status == 201, outcome.body
+    finally:
+        services.close()
+    base = bench.baselines["COPY rows/s"]
+    return [
+        at_least("P4", f"import {rows:,}-row sheet", rows / seconds, "rows/s", "COPY", base, 0.2)
+    ]

@@ -35,10 +35,12 @@ from pointsbank.domain.community import Community
 from pointsbank.domain.rule import Category
 from pointsbank.registry import PersonalDataRegistry
 from pointsbank.settings import Settings
-from projections.migrate import MIGRATIONS_DIR
+from projections.migrate import migrate
 from tests.pgserver import PostgresServer
 
-GENERATOR_VERSION = 1
+# Bump when the generated events change, or when a migration must backfill from existing events:
+# a reused street only has later migrations applied to it (see `generated`), not re-derived.
+GENERATOR_VERSION = 2
 BENCH_DIR = Path("var/bench")
 RULES = (
     ("VOL", "志愿服务", Category.VOLUNTEER, 10),
@@ -60,8 +62,7 @@ class Spec:
         return -(-self.residents // 3)
 
     def fingerprint(self) -> str:
-        schema = sorted(p.name for p in MIGRATIONS_DIR.iterdir())
-        text = json.dumps([GENERATOR_VERSION, asdict(self), schema], sort_keys=True)
+        text = json.dumps([GENERATOR_VERSION, asdict(self)], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -82,6 +83,9 @@ def generated(server: PostgresServer, spec: Spec, log: Any = print) -> Generated
     url = server.url.rsplit("/", 1)[0] + f"/{name}"
     meta = _meta(server, name)
     if meta is not None:
+        applied = migrate(url)  # new tables of later work; the generated events stay valid
+        if applied:
+            log(f"reusing {name}, with the migrations added since: {', '.join(applied)}")
         return Generated(url=url, reused=True, seconds=0.0, **meta)
     with psycopg.connect(server.url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -125,3 +125,82 @@ def load(
         return Load(len(latencies), elapsed, sorted(latencies), sum(errors))
 
     return asyncio.run(run())
+
+
+@dataclass(frozen=True)
+class Post:
+    path: str
+    body: bytes
+    key: str  # the Idempotency-Key
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A write load: its latencies, and each request's key with the status it got."""
+
+    load: Load
+    statuses: dict[str, int]
+
+    def count(self, *statuses: int) -> int:
+        return sum(s in statuses for s in self.statuses.values())
+
+
+def _post_request(post: Post, headers: dict[str, str]) -> bytes:
+    lines = [
+        f"POST {post.path} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+        f"Content-Length: {len(post.body)}", f"Idempotency-Key: {post.key}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]  # fmt: skip
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + post.body
+
+
+async def _post_connection(
+    base: str, posts: Sequence[Post], headers: dict[str, str], stop: float,
+    out: list[float], statuses: dict[str, int],
+) -> None:  # fmt: skip
+    host, port = base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        for post in posts:
+            if time.monotonic() > stop:
+                break
+            started = time.perf_counter()
+            writer.write(_post_request(post, headers))
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            out.append(time.perf_counter() - started)
+            statuses[post.key] = int(head.split(b" ", 2)[1])
+    finally:
+        writer.close()
+
+
+def post_load(
+    base: str,
+    posts: Sequence[Post],
+    connections: int,
+    headers: dict[str, str] | None = None,
+    seconds: float = 10.0,
+) -> Posted:
+    """Send `posts` (each once, shared round-robin) over `connections` keep-alive connections."""
+
+    async def run() -> Posted:
+        latencies: list[float] = []
+        statuses: dict[str, int] = {}
+        stop = time.monotonic() + seconds
+        shares = [posts[i::connections] for i in range(connections)]
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _post_connection(base, share, headers or {}, stop, latencies, statuses)
+                for share in shares
+            )
+        )
+        elapsed = time.perf_counter() - started
+        errors = sum(s >= 500 for s in statuses.values())
+        return Posted(Load(len(latencies), elapsed, sorted(latencies), errors), statuses)
+
+    return asyncio.run(run())

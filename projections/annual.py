@@ -149,6 +149,10 @@ def _write_sums(
 ) -> None:
     cur.executemany(RESIDENT_YEAR_SQL, [(y, p, r) for (r, y), p in residents.items()])
     cur.executemany(RESIDENT_CATEGORY_SQL, [(*k, p) for k, p in by_category.items()])
+    _write_contributions(cur, contributions)
+
+
+def _write_contributions(cur: Cursor, contributions: dict[tuple[str, int, str, str], int]) -> None:
     cur.executemany(CONTRIBUTION_SQL, [(*k, p) for k, p in contributions.items()])
     households: dict[tuple[str, int], int] = defaultdict(int)
     for (household_id, year, _, _), points in contributions.items():
@@ -185,6 +189,55 @@ def _membership(cur: Cursor, e: LedgerEvent, position: int) -> None:
             "(SELECT 1 FROM annual_contributions c WHERE c.household_id = ? AND c.year = ?)",
             (row["household_id"], row["year"], row["household_id"], row["year"]),
         )
+
+
+@annual.on_run(Resident.JoinedHousehold)
+def _membership_run(cur: Cursor, events: Events) -> None:
+    """As `_membership` for each join, for all the run's joiners at once. Registered after
+    `_points_run`, so it goes after the run's points: the recompute reads the run's final
+    entries and memberships, which is what applying the joins in log order gives."""
+    since: dict[str, int] = {}
+    for _, e in events:
+        resident_id, year = str(e.originator_id), e.occurred_on.year
+        since[resident_id] = min(since.get(resident_id, year), year)
+    ids = list(since)
+    withdrawn: dict[tuple[str, int], int] = defaultdict(int)
+    sql = "SELECT household_id, year, resident_id, points FROM annual_contributions WHERE"
+    for row in select_in(cur, sql + " resident_id IN", ids):
+        if int(row["year"]) >= since[row["resident_id"]]:
+            withdrawn[(row["household_id"], int(row["year"]))] += int(row["points"])
+    cur.executemany(
+        "UPDATE annual_households SET points = points - ? WHERE household_id = ? AND year = ?",
+        [(points, household_id, year) for (household_id, year), points in withdrawn.items()],
+    )
+    cur.executemany(
+        "DELETE FROM annual_contributions WHERE resident_id = ? AND year >= ?", list(since.items())
+    )
+    _write_contributions(cur, _contributions_of(cur, since))
+    cur.executemany(
+        "DELETE FROM annual_households WHERE household_id = ? AND year = ? AND NOT EXISTS "
+        "(SELECT 1 FROM annual_contributions c WHERE c.household_id = ? AND c.year = ?)",
+        [(h, y, h, y) for h, y in withdrawn],
+    )
+
+
+def _contributions_of(cur: Cursor, since: dict[str, int]) -> dict[Any, int]:
+    """As `_contributions`, for many residents each from their own year."""
+    ids = list(since)
+    memberships: dict[str, list[Any]] = defaultdict(list)
+    sql = "SELECT resident_id, household_id, joined_on, left_on FROM household_members WHERE"
+    for row in select_in(cur, sql + " resident_id IN", ids):
+        memberships[row["resident_id"]].append(row)
+    totals: dict[Any, int] = defaultdict(int)
+    for entry in select_in(cur, ENTRY_SQL + " AND e.resident_id IN", ids):
+        resident_id, day = entry["resident_id"], entry["occurred_on"]
+        if int(day[:4]) < since[resident_id]:
+            continue
+        for m in memberships[resident_id]:
+            if m["joined_on"] <= day and (m["left_on"] is None or day < m["left_on"]):
+                key = (m["household_id"], int(day[:4]), resident_id, entry["category"])
+                totals[key] += int(entry["points"])
+    return totals
 
 
 def _contributions(cur: Cursor, resident_id: str, from_year: int) -> dict[Any, int]:

@@ -78,6 +78,14 @@ def _household(cur: Cursor, e: Household.Created, position: int) -> None:
     )
 
 
+@ledger.on_run(Household.Created)
+def _households(cur: Cursor, events: Events) -> None:
+    insert_rows(cur, "households", ("household_id", "community_id", "name", "created_on"), [
+        (str(e.originator_id), str(e.community_id), e.name, e.occurred_on.isoformat())
+        for _, e in events
+    ])  # fmt: skip
+
+
 RESIDENT_COLUMNS = (
     "resident_id", "community_id", "grid", "party_member", "without_hukou", "household_id",
     "enrolled_on", "balance", "version",
@@ -109,6 +117,19 @@ def _joined(cur: Cursor, e: Resident.JoinedHousehold, position: int) -> None:
         (str(e.household_id), str(e.originator_id), e.occurred_on.isoformat()),
     )
     _set_resident(cur, e, "household_id = ?", str(e.household_id))
+
+
+@ledger.on_run(Resident.JoinedHousehold)
+def _joined_run(cur: Cursor, events: Events) -> None:
+    """A run's joins in one go, before its entries (whose residents' versions then move past
+    a join's only forwards): households of newly enrolled residents no longer break a run."""
+    insert_rows(cur, "household_members", ("household_id", "resident_id", "joined_on"), [
+        (str(e.household_id), str(e.originator_id), e.occurred_on.isoformat()) for _, e in events
+    ])  # fmt: skip
+    cur.executemany(
+        "UPDATE residents SET household_id = ?, version = ? WHERE resident_id = ?",
+        [(str(e.household_id), e.originator_version, str(e.originator_id)) for _, e in events],
+    )
 
 
 @ledger.on(Resident.LeftHousehold)
@@ -178,7 +199,8 @@ def _entry_events(cur: Cursor, events: Events) -> None:
         resident_id = str(e.originator_id)
         kind, points, rule_code, rule_version, quantity, corrects = ENTRY_FIELDS[type(e)](e)
         balance = state[resident_id][0] + points  # KeyError: unknown resident, as one at a time
-        state[resident_id] = (balance, e.originator_version)
+        # max: a join later in the log than this entry was applied before the run's entries
+        state[resident_id] = (balance, max(state[resident_id][1], e.originator_version))
         entries.append((
             resident_id, e.originator_version, position, kind, rule_code, rule_version,
             quantity, points, balance, corrects, e.occurred_on.isoformat(),

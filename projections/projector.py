@@ -7,6 +7,16 @@ applied a run at a time: each projection folds the run in memory and writes it w
 statements (COPY on PostgreSQL); any other event is applied on its own, in log order.
 An event that cannot be projected stops the projector just before it, loudly: it keeps the
 failure (readiness reports it), logs it once, and retries until the event projects.
+
+Why hand-written rather than `eventsourcing.projection`: the library's `Projection` is called
+once per event (`process_event(event, tracking)`), each with its own tracking record, so its
+`ProjectionRunner` commits once per event. Measured here (same machine, same 6.4k-event log,
+rebuild, load average ~10 on 2 cores), one transaction per event as the library does it:
+SQLite 253 ev/s, PostgreSQL 124 ev/s; this projector one event at a time but one transaction
+per batch: 2,021 and 336 ev/s; set-based batches (this default): 4,441 and 3,172 ev/s. On a
+generated street (enrolments, household joins, awards, redemptions; PostgreSQL) projecting
+joins and household creations in runs took a rebuild from 544 to 7,948 ev/s. The library's
+subscription (LISTEN/NOTIFY) would only replace the polling in `run_forever`, not the batching.
 """
 
 from __future__ import annotations

@@ -143,8 +143,10 @@ class Queries:
         )
 
     def table_rows(self, table: str) -> list[Row]:
-        """Every row of a read-model table, in a stable order (for rebuild comparisons)."""
-        return self.db.query(f"SELECT * FROM {table} ORDER BY 1, 2, 3")
+        """Every row of a read-model table, in a total order (for rebuild comparisons): sorted on
+        every column, since the first few do not make a row unique in every table."""
+        rows = self.db.query(f"SELECT * FROM {table}")
+        return sorted(rows, key=lambda row: [(v is None, str(v)) for v in row.values()])
 
 
 def _flags(row: Row) -> Row:

@@ -48,10 +48,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(database_url: str) -> Iterator[str]:
-    """A real uvicorn process on the database; yields its base URL."""
+def serving(database_url: str, **settings: str) -> Iterator[str]:
+    """A real uvicorn process on the database (and other settings, e.g. clock_shift_days);
+    yields its base URL."""
     port = free_port()
     env = {**os.environ, "POINTSBANK_DATABASE_URL": database_url}
+    env.update({f"POINTSBANK_{name.upper()}": value for name, value in settings.items()})
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port)],
         env=env,

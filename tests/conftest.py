@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Browser, sync_playwright
 
 from api.app import create_app
+from api.positions import REQUEST_HEADER, RESPONSE_HEADER
 from api.services import Services, open_services
 from pointsbank.settings import Settings
 from tests.browser import CHROMIUM_ARGS, DemoSite, seed_demo, serving
@@ -64,10 +66,26 @@ def services(settings: Settings) -> Iterator[Services]:
     opened.close()
 
 
+def reading_own_writes(client: TestClient) -> TestClient:
+    """A client that needs read-your-writes, as the API offers it: it sends back the highest
+    `Pointsbank-Position` it was answered with, so its reads wait for its own writes."""
+    seen = [0]
+
+    def remember(response: httpx.Response) -> None:
+        seen[0] = max(seen[0], int(response.headers.get(RESPONSE_HEADER, 0)))
+
+    def send_back(request: httpx.Request) -> None:
+        if seen[0] and REQUEST_HEADER not in request.headers:
+            request.headers[REQUEST_HEADER] = str(seen[0])
+
+    client.event_hooks = {"request": [send_back], "response": [remember]}
+    return client
+
+
 @pytest.fixture
 def client(settings: Settings, services: Services) -> Iterator[TestClient]:
     with TestClient(create_app(settings, services)) as test_client:
-        yield test_client
+        yield reading_own_writes(test_client)
 
 
 def event_count(services: Services) -> int:

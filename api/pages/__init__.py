@@ -6,7 +6,6 @@ Chinese beside the field they concern. They are signed in by the session cookie 
 
 from __future__ import annotations
 
-import logging
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +20,6 @@ from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError, Role
 
-log = logging.getLogger("pointsbank.pages")
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 ROLE_NAMES = {
     "admin": "街道管理员",
@@ -54,6 +52,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/activities", "活动"),
         ("/ui/imports", "导入"),
         ("/ui/rankings", "排名"),
+        ("/ui/notices", "公示管理"),
         ("/ui/goods", "商品"),
         ("/ui/counter/receipts", "小票"),
         ("/ui/desk", "服务台"),
@@ -62,7 +61,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/audit", "审计"), ("/ui/rankings", "排名"), ("/ui/home", "登录记录")],
-    Role.RESIDENT: [("/ui/me", "我的积分"), ("/ui/help", "互助")],
+    Role.RESIDENT: [("/ui/me", "我的积分"), ("/ui/help", "互助"), ("/ui/notice", "公示")],
 }
 COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
 
@@ -131,11 +130,9 @@ def command(services: Services, user: Authenticated, key: str, fields: dict[str,
 
 
 def settle(services: Services, outcome: Outcome) -> None:
-    """Wait for the read models to show a recorded change; if they lag, the change still stands."""
-    try:
-        services.projected(outcome.position)
-    except Exception as exc:
-        log.warning("page change recorded at event %s, read models lag: %s", outcome.position, exc)
+    """Mark a recorded change for read-your-writes: this request's later reads, and the next
+    page (by the position cookie the response sets), wait for the read models to show it."""
+    services.written(outcome.position)
 
 
 def field_errors(exc: DomainError, default: str) -> dict[str, str]:
@@ -158,6 +155,8 @@ def install(app: FastAPI) -> None:
         imports,
         me,
         neighbours,
+        notice,
+        notices,
         points,
         rankings,
         resident,
@@ -176,7 +175,7 @@ def install(app: FastAPI) -> None:
     # `residents` before `resident`: /ui/residents/new is not a resident id.
     areas = (residents, resident, households, points, corrections, approvals, activities)
     shop = (counter, goods, street, rules)
-    reports = (imports, rankings, years, audit)
+    reports = (imports, rankings, years, audit, notices, notice)
     residents_channel = (activation, me, neighbours, sharing)
     for module in (session, accounts, desk, *areas, *shop, *reports, *residents_channel):
         app.include_router(module.router)

@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse
 from api.auth import client_address, require_same_origin
 from api.deps import ServicesDep, visible
 from api.pages import PageUser, check_form, command, field_errors, render, settle
-from api.pages.counter import mask_name
 from api.pages.residents import scope
 from api.services import Services
 from pointsbank.domain.common import DomainError, Role
+from pointsbank.domain.masking import mask_name
 from projections.resident_queries import ResidentQueries
 
 router = APIRouter(prefix="/ui", include_in_schema=False)

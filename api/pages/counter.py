@@ -14,6 +14,7 @@ from api.deps import ServicesDep
 from api.pages import HOME, PageUser, check_form, command, field_errors, render, settle
 from api.services import Services
 from pointsbank.domain.common import DomainError, Role
+from pointsbank.domain.masking import mask_name
 from projections.cards import card_code
 from projections.resident_queries import ResidentQueries
 
@@ -21,15 +22,6 @@ router = APIRouter(prefix="/ui/counter", include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
 COUNTER_ROLES = (Role.CLERK, Role.STAFF)
 PAGE_SIZE = 20
-
-
-def mask_name(name: str | None) -> str:
-    """A name as a receipt may show it to others in the queue: 王* or 李*龙."""
-    if not name:
-        return ""
-    if len(name) <= 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def mask_phone(phone: str | None) -> str:

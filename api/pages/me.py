@@ -14,12 +14,12 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ServicesDep
 from api.pages import HOME, PageUser, SignInRequired, render
-from api.pages.counter import mask_name
 from api.pages.resident import KIND_NAMES
 from api.pages.residents import today
 from api.services import Services
 from pointsbank.application import unknown
 from pointsbank.domain.common import Role
+from pointsbank.domain.masking import mask_name
 from projections.me_queries import MyPoints
 from projections.resident_queries import ResidentQueries
 

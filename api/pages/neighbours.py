@@ -23,10 +23,10 @@ from api.pages import (
     render,
     settle,
 )
-from api.pages.counter import mask_name
 from api.services import Services
 from pointsbank.application import Outcome, unknown
 from pointsbank.domain.common import DomainError, Role
+from pointsbank.domain.masking import mask_name
 from pointsbank.domain.need import CATEGORIES, OFFER_KINDS, OFFER_TERMS, NeedState
 from pointsbank.registry import PostText
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from pointsbank.domain.authority import can_see, require_disinterested
-from pointsbank.domain.common import Actor, Context, DomainError, NotFound
+from pointsbank.domain.common import Actor, Conflict, Context, DomainError, NotFound
 from pointsbank.domain.idempotency import IdempotencyRecord
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.rule import Rule
@@ -32,9 +32,9 @@ MAX_ATTEMPTS = 30
 log = logging.getLogger("pointsbank.commands")
 
 
-class Busy(DomainError):
-    status = 503
-    code = "busy"
+class Busy(Conflict):
+    """Rivals kept changing the same records first, every attempt: nothing was recorded, and
+    the same request may be sent again."""
 
 
 class DateAsISO(Transcoding):
@@ -75,6 +75,7 @@ class CommandLoop(Application[UUID]):
         super().__init__(env)
         self.registry = registry
         self._key_locks = KeyLocks()
+        self._aggregate_locks = KeyLocks()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -85,18 +86,28 @@ class CommandLoop(Application[UUID]):
         cmd: Command,
         decide: Callable[[], Decision],
         before_save: Callable[[], None] | None = None,
+        *,
+        serial: Iterable[UUID] = (),
     ) -> Outcome:
-        """Decide and save under `cmd.key`; a retry of the same request returns the first result."""
+        """Decide and save under `cmd.key`; a retry of the same request returns the first result.
+
+        Commands on the aggregates named in `serial` take turns in this process, so that they
+        do not meet as version conflicts; one that still meets a rival's write (from another
+        process, or on an aggregate it did not name) waits its turn on the aggregates it
+        decided about, and decides again."""
         key_id = IdempotencyRecord.id_for(cmd.ctx.actor.user_id, cmd.key)
+        serialised = set(serial)
         # Copies of one request in this process take turns, so only the first of them decides;
         # copies in other processes are answered by the re-checks in `_attempt`.
         with self._key_locks.hold(key_id):
             for attempt in range(MAX_ATTEMPTS):
-                outcome = self._attempt(cmd, key_id, decide, before_save)
-                if outcome is not None:
+                with self._aggregate_locks.hold_all(serialised):
+                    outcome = self._attempt(cmd, key_id, decide, before_save)
+                if isinstance(outcome, Outcome):
                     return outcome
+                serialised |= outcome
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-        raise Busy("busy")
+        raise Busy("conflict.busy")
 
     def _attempt(
         self,
@@ -104,8 +115,9 @@ class CommandLoop(Application[UUID]):
         key_id: UUID,
         decide: Callable[[], Decision],
         before_save: Callable[[], None] | None,
-    ) -> Outcome | None:
-        """Load, decide and save once; None when a rival's write came first."""
+    ) -> Outcome | set[UUID]:
+        """Load, decide and save once; when a rival's write came first, the aggregates decided
+        about."""
         if (first := self._replay(cmd, key_id)) is not None:
             return first
         try:
@@ -123,7 +135,8 @@ class CommandLoop(Application[UUID]):
         try:
             recordings = self.save(record, *aggregates)
         except IntegrityError:
-            return None  # decide again against the rival's write, or replay the copy that won
+            # Decide again against the rival's write, or replay the copy that won.
+            return {aggregate.id for aggregate in aggregates}
         except Exception:
             # The events commit before the library takes snapshots: a failure after that
             # must not report a recorded command as failed.

@@ -125,7 +125,7 @@ class Counter:
             goods = [g for g, _ in taken]
             return [resident, *goods, receipt], 201, receipt_body(receipt, cmd.ctx)
 
-        return self.bank.execute(cmd, decide)
+        return self.bank.execute(cmd, decide, serial=[resident_id, *(g for g, _ in basket)])
 
     def _take(
         self,

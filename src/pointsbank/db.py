@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,11 +39,17 @@ class Database:
     """One database, either an SQLite file or a PostgreSQL server."""
 
     dialect: str
+    # Called before every read-only transaction: where reads wait to include a request's writes.
+    before_read: Callable[[], None] | None = None
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
         raise NotImplementedError
         yield
+
+    def _reading(self, write: bool) -> None:
+        if not write and self.before_read is not None:
+            self.before_read()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.transaction(write=False) as cur:
@@ -135,6 +141,7 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
+        self._reading(write)
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             yield _PgCursor(cur)
 
@@ -204,6 +211,7 @@ class SQLiteDatabase(Database):
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Cursor]:
+        self._reading(write)
         conn = self._connection()
         cur = conn.cursor()
         cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -12,8 +12,9 @@ from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
-from pointsbank.application import Command, Decision, Outcome, PointsBank
-from pointsbank.domain.authority import require_disinterested, require_role
+from pointsbank.application import Command, Decision, Outcome, PointsBank, unknown
+from pointsbank.bulk_load import load_many
+from pointsbank.domain.authority import can_see, require_disinterested, require_role
 from pointsbank.domain.common import Conflict, DomainError, Role
 from pointsbank.domain.resident import MAX_QUANTITY, Resident
 from pointsbank.domain.rule import Rule
@@ -104,7 +105,7 @@ class Imports:
     ) -> tuple[dict[UUID, Resident], list[dict[str, Any]], list[dict[str, Any]]]:
         """Decide every row against state loaded once per resident, rule and year: a sheet of
         100k rows names far fewer of each, and loading is what a row costs most."""
-        loaded = _Loaded(self.bank, cmd)
+        loaded = _Loaded(self.bank, cmd, {line.resident_id for line in lines})
         entries: list[dict[str, Any]] = []
         refusals: list[dict[str, Any]] = []
         for line in lines:
@@ -130,11 +131,13 @@ class Imports:
 
 
 class _Loaded:
-    """Residents, rules and year books a sheet names, each loaded once for the whole sheet."""
+    """Residents, rules and year books a sheet names, each loaded once for the whole sheet
+    (the residents all together, with a few queries)."""
 
-    def __init__(self, bank: PointsBank, cmd: Command) -> None:
+    def __init__(self, bank: PointsBank, cmd: Command, resident_ids: set[UUID]) -> None:
         self.bank, self.actor = bank, cmd.ctx.actor
         self.own = bank.actor_resident(self.actor)
+        self.preloaded = load_many(bank, resident_ids)
         self.residents: dict[UUID, Resident | DomainError] = {}
         self.rules: dict[str, Rule | DomainError] = {}
         self.years: dict[tuple[UUID, int], CommunityYear | None] = {}
@@ -142,12 +145,17 @@ class _Loaded:
 
     def beneficiary(self, resident_id: UUID, occurred_on: date) -> Resident:
         """As `PointsBank.beneficiary`, with the resident kept as the sheet changes it."""
-        resident = _once(self.residents, resident_id, lambda: self.bank.load(
-            self.actor, Resident, resident_id, "resident"
-        ))  # fmt: skip
+        resident = _once(self.residents, resident_id, lambda: self._visible(resident_id))
         require_disinterested(self.actor, resident, self.own, occurred_on)
         self.touched[resident.id] = resident
         return resident
+
+    def _visible(self, resident_id: UUID) -> Resident:
+        """As `PointsBank.load`: another community's resident answers as an unknown id."""
+        found = self.preloaded.get(resident_id)
+        if not isinstance(found, Resident) or not can_see(self.actor, found.community_id):
+            raise unknown("resident", resident_id)
+        return found
 
     def rule(self, code: str) -> Rule:
         return _once(self.rules, code, lambda: self.bank.rule(code))
@@ -178,17 +186,21 @@ def _once(cache: dict[K, V | DomainError], key: K, load: Callable[[], V]) -> V:
 def parse_lines(rows: list[dict[str, str]]) -> tuple[list[Line], list[dict[str, Any]]]:
     lines: list[Line] = []
     errors: list[dict[str, Any]] = []
+    memo: dict[tuple[str, str], Any] = {}
     for row in rows:
         number = int(row["row"])
         try:
-            lines.append(_line(number, row))
+            lines.append(_line(number, row, memo))
         except ValueError as exc:
             field, _, message = str(exc).partition(":")
             errors.append(_error(number, field, message.strip()))
     return lines, errors
 
 
-def _line(number: int, row: dict[str, str]) -> Line:
+def _line(number: int, row: dict[str, str], memo: dict[tuple[str, str], Any]) -> Line:
+    """One row under the input policy; `memo` keeps each distinct cell's parsed value, since a
+    large sheet repeats the same residents, rules, days and quantities row after row."""
+
     def need(field: str) -> str:
         value = row.get(field, "")
         if not value:
@@ -199,8 +211,11 @@ def _line(number: int, row: dict[str, str]) -> Line:
         value = row.get(field, "")
         if not value:
             return default
+        if (field, value) in memo:
+            return memo[field, value]
         try:
-            return convert(value)
+            parsed = memo[field, value] = convert(value)
+            return parsed
         except InputRefused as refused:
             raise ValueError(f"{field}: {refused}") from None
         except ValueError:

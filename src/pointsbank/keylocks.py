@@ -1,4 +1,5 @@
-"""One lock per idempotency key in use, so copies of a request in one process take turns.
+"""One lock per key in use (an idempotency key, an aggregate), so that commands on the same
+key in one process take turns rather than racing to a version conflict.
 
 A lock lives only while some request holds or awaits it; unrelated keys never wait on each other.
 """
@@ -6,8 +7,8 @@ A lock lives only while some request holds or awaits it; unrelated keys never wa
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from uuid import UUID
 
 
@@ -31,3 +32,11 @@ class KeyLocks:
                     del self._locks[key]
                 else:
                     self._locks[key] = (lock, users - 1)
+
+    @contextmanager
+    def hold_all(self, keys: Iterable[UUID]) -> Iterator[None]:
+        """Hold every key's lock, taken in one global order so that no two holders deadlock."""
+        with ExitStack() as stack:
+            for key in sorted(set(keys)):
+                stack.enter_context(self.hold(key))
+            yield

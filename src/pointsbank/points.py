@@ -35,7 +35,7 @@ class PointsCommands(CommandLoop):
             version = resident.award(rule, amount, occurred_on, note, cmd.ctx)
             return [resident], _entry_status(resident, version), _entry_body(resident, version)
 
-        return self.execute(cmd, decide)
+        return self.execute(cmd, decide, serial=[resident_id])
 
     def deduct(
         self,
@@ -56,7 +56,7 @@ class PointsCommands(CommandLoop):
             version = resident.deduct(rule, quantity, occurred_on, reason, cmd.ctx)
             return [resident], _entry_status(resident, version), _entry_body(resident, version)
 
-        return self.execute(cmd, decide)
+        return self.execute(cmd, decide, serial=[resident_id])
 
     def correct(
         self, cmd: Command, resident_id: UUID, corrects_version: int, points: int, reason: str
@@ -69,7 +69,7 @@ class PointsCommands(CommandLoop):
             version = resident.correct(corrects_version, points, reason, cmd.ctx)
             return [resident], 201, _entry_body(resident, version)
 
-        return self.execute(cmd, decide)
+        return self.execute(cmd, decide, serial=[resident_id])
 
 
 def _entry_body(resident: Resident, version: int) -> dict[str, Any]:

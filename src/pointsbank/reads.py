@@ -1,16 +1,16 @@
-"""Queries on a PostgreSQL streaming replica, with read-your-writes by log position.
+"""Read-your-writes by log position: on the primary's read models, and on a streaming replica.
 
-A request that must see a change names the change's log position (the writer's response
-carries it; a command sets it for its own reads). Before such a read, the replica's own
-projection tracking row says how far its read models have replayed: the read waits, bounded,
-for it to pass the position, and otherwise goes to the primary. A read that names no position
-reads the replica as it stands.
+A write does not wait for the projector; its response carries the change's log position (a
+command also sets it for its own request's later reads). A request that must see a change names
+that position: before its first read, `ProjectedReads` waits, bounded, for the primary's read
+models to project it, and `ReplicaReads` waits for the replica to replay it, else reads the
+primary. A read that names no position reads the read models as they stand.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -22,7 +22,6 @@ TRACKING_NAME = "read_models"
 POLL_SECONDS = 0.002
 
 
-
 class ReadAfter:
     """The log position a request's reads must include (0: none); one per request, shared by
     the request's threads so that the entry point sees what a command required."""
@@ -30,6 +29,8 @@ class ReadAfter:
     def __init__(self, position: int = 0) -> None:
         self.position = position
         self.primary_for = 0  # the replica was too slow for this position: waited once already
+        self.projected = 0  # the primary's read models were seen to include this position
+        self.lagging = False  # they could not include `position` within the bound
 
 
 _required: ContextVar[ReadAfter | None] = ContextVar("pointsbank_read_after", default=None)
@@ -50,6 +51,14 @@ def require_position(position: int | None) -> None:
     holder.position = max(holder.position, position or 0)
 
 
+def projecting(position: int) -> None:
+    """This request brings the read models to `position` itself: its reads (the projector's
+    own among them) must not wait for it."""
+    holder = _required.get()
+    if holder is not None:
+        holder.projected = max(holder.projected, position)
+
+
 def required_position() -> int:
     holder = _required.get()
     return holder.position if holder else 0
@@ -57,6 +66,24 @@ def required_position() -> int:
 
 def _needs_primary(holder: ReadAfter | None) -> bool:
     return holder is not None and 0 < holder.position <= holder.primary_for
+
+
+class ProjectedReads:
+    """Installed as a database's `before_read`: the request's first read waits (bounded) until
+    the read models include the position the request must see. `settle(position)` does the
+    waiting and answers whether they got there; when not, the request's reads go on as the
+    read models stand and the response says they lag."""
+
+    def __init__(self, settle: Callable[[int], bool]) -> None:
+        self.settle = settle
+
+    def __call__(self) -> None:
+        holder = _required.get()
+        if holder is None or holder.position <= holder.projected:
+            return
+        position = holder.position
+        holder.projected = position  # first: the settling's own reads must not wait again
+        holder.lagging = not self.settle(position)
 
 
 class ReplicaReads(Database):

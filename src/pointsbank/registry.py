@@ -1,4 +1,5 @@
-"""The erasable personal-data registry (invariant 9): name, phone and ID card by resident id.
+"""The erasable personal-data registry (invariant 9): name, phone and ID card by resident id,
+and the words residents write to objections (公示异议).
 
 Kept outside the event log, so that erasure under PIPL leaves the ledger whole and verifiable.
 Erasure overwrites the row, then `compact` makes the old bytes unrecoverable from the files.
@@ -83,19 +84,23 @@ class PersonalDataRegistry:
             (str(post_id), str(resident_id), text.description, text.when, text.where),
         )
 
-    def texts(self, post_ids: list[str]) -> dict[str, PostText]:
-        """The texts of these posts; an erased writer's posts have none."""
-        if not post_ids:
-            return {}
-        marks = ", ".join("?" * len(post_ids))
-        rows = self.db.query(
-            "SELECT post_id, description, when_text, where_text FROM sharing_texts "
-            f"WHERE post_id IN ({marks})",
-            post_ids,
+    def keep_objection(
+        self, objection_id: UUID, notice_id: UUID, resident_id: UUID, reason: str
+    ) -> None:
+        """The words of an objection to a public notice, kept once under the objection's id."""
+        self.db.execute(
+            "INSERT INTO notice_objections (objection_id, notice_id, resident_id, reason) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (objection_id) DO NOTHING",
+            (str(objection_id), str(notice_id), str(resident_id), reason),
         )
-        return {
-            r["post_id"]: PostText(r["description"], r["when_text"], r["where_text"]) for r in rows
-        }
+
+    def objection_reasons(self, notice_id: UUID) -> dict[str, str]:
+        """Each objection's words by objection id ('(已删除)' once its author is erased)."""
+        rows = self.db.query(
+            "SELECT objection_id, reason FROM notice_objections WHERE notice_id = ?",
+            (str(notice_id),),
+        )
+        return {row["objection_id"]: row["reason"] or "(已删除)" for row in rows}
 
     def erase(self, resident_id: UUID, at: datetime) -> bool:
         # What the resident wrote on needs and offers goes with them; the posts' states stay.
@@ -105,11 +110,17 @@ class PersonalDataRegistry:
             "erased_at = ? WHERE resident_id = ? AND erased_at IS NULL",
             (at.isoformat(), str(resident_id)),
         )
+        self.db.execute(
+            "UPDATE notice_objections SET reason = NULL, erased_at = ? "
+            "WHERE resident_id = ? AND erased_at IS NULL",
+            (at.isoformat(), str(resident_id)),
+        )
         return erased == 1
 
     def compact(self, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """Rid the database files of erased data; False when it must be run again later."""
-        done = all([self.db.compact(table, wait) for table in ("personal_data", "sharing_texts")])
+        tables = ("personal_data", "notice_objections", "sharing_texts")
+        done = all([self.db.compact(t, wait) for t in tables])
         if not done:
             log.warning("erased personal data is still on disk: run `pointsbank erase-compact`")
         return done

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     )
     sign_in_window_minutes: int = 15
     sign_in_lock_minutes: int = 15
+    clock_shift_days: float = Field(
+        default=0,
+        description="rehearsals and tests only: the server's clock runs this many days ahead, "
+        "e.g. to see a public notice period end without waiting; never set in production",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

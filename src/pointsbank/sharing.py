@@ -67,7 +67,8 @@ class SharingCommands(CommandLoop):
             need.take(helper, self.get(Resident, need.poster_id, "resident"), cmd.ctx)
             return [need], 200, _body(need)
 
-        return self.execute(cmd, decide)
+        # Neighbours taking the same need take turns: the first takes it, the next is told so.
+        return self.execute(cmd, decide, serial=(need_id,))
 
     def confirm_need(self, cmd: Command, need_id: UUID, done: bool) -> Outcome:
         """The poster says whether it was done; done proposes the helper's points."""

@@ -29,6 +29,7 @@ from pointsbank.domain.common import Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.year import FIRST_YEAR, CommunityYear, check_year, require_open
+from pointsbank.notices import require_final_if_published
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,14 @@ class YearBook:
         def decide() -> Decision:
             self.bank.get(Community, community_id, "community")
             book = self.find(community_id, year) or CommunityYear.start(community_id, year, cmd.ctx)
+            notice = require_final_if_published(self.bank, community_id, year)
             frozen = self.freeze(community_id, year)
-            book.close(frozen.digest, frozen.up_to_position, frozen.summary, cmd.ctx)
-            return [book], 201, _status(book, frozen.summary)
+            summary = frozen.summary
+            if notice is not None:  # the final civilised-family list is frozen with the year
+                final = {"notice_id": str(notice.id), "households": notice.final_list()}
+                summary = {**summary, "final_list": final}
+            book.close(frozen.digest, frozen.up_to_position, summary, cmd.ctx)
+            return [book], 201, _status(book, summary)
 
         return self.bank.execute(cmd, decide)
 

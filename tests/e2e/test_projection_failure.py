@@ -1,5 +1,6 @@
-"""A read model that cannot project an event: the write still answers its own result, readiness
-names the event and why, the log says so once, and the projector catches up once it can."""
+"""A read model that cannot project an event: the write still answers its own result, a read
+that must see it says the read models lag, readiness names the event and why, the log says so
+once, and the projector catches up once it can."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pointsbank.db import Cursor
 from pointsbank.domain.resident import Resident
 from pointsbank.settings import Settings
 from projections.projector import Projection, ProjectionFailed, Projector
+from tests.conftest import reading_own_writes
 from tests.street import Street, build_street
 
 AWARD = {"rule_code": "VOL", "occurred_on": "2026-11-01", "quantity": 1}
@@ -45,7 +47,7 @@ def street(settings: Settings, services: Services, fault: Fault) -> Iterator[Str
 
     services.projector = Projector(services.bank, services.db, (*PROJECTIONS, fragile))
     with TestClient(create_app(settings, services)) as client:
-        yield build_street(client, services)
+        yield build_street(reading_own_writes(client), services)
 
 
 def wait_until_ready(street: Street, timeout: float = 15.0) -> dict[str, Any]:
@@ -66,7 +68,9 @@ def test_a_failing_projection_is_loud_and_never_fails_a_recorded_write(
     written = street.call("POST", f"/residents/{doomed}/awards", "staff_a", AWARD)
     assert written.status_code == 201, written.text
     assert written.json()["balance"] == 10
-    assert written.headers["Read-Models-Lagging"] == "true"
+    assert "Read-Models-Lagging" not in written.headers  # the write waits for no read model
+    lagging = street.call("GET", f"/residents/{doomed}/balance", "staff_a")  # carries the position
+    assert lagging.status_code == 200 and lagging.headers["Read-Models-Lagging"] == "true"
     failing = services.bank.recorder.max_notification_id() or 0
     later = street.call("POST", f"/residents/{healthy}/awards", "staff_a", AWARD)
     assert later.status_code == 201, later.text

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.services import open_services
 from pointsbank.settings import Settings
+from tests.conftest import reading_own_writes
 from tests.street import build_street
 
 
@@ -42,7 +43,7 @@ def test_a_separate_projector_serves_read_your_writes(
     services = open_services(settings)
     try:
         with TestClient(create_app(settings, services)) as client:
-            street = build_street(client, services)
+            street = build_street(reading_own_writes(client), services)
             resident = street.enrol()
             street.award(resident, quantity=3)
             assert street.balance(resident) == 30

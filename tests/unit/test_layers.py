@@ -17,6 +17,7 @@ DOMAIN_ALLOWED = {
     "uuid",
     "unicodedata",
     "collections",
+    "functools",  # pure: caching immutable terms
     "eventsourcing",
     "pointsbank",
 }

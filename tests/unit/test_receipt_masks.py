@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from api.pages.counter import mask_name, mask_phone
+from api.pages.counter import mask_phone
+from pointsbank.domain.masking import mask_name
 
 
 def test_names_and_phones_are_masked() -> None:

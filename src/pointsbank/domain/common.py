@@ -83,7 +83,12 @@ class DomainError(Exception):
         self.key = key
         self.params = {**extra, **(params or {})}
         self.extra = extra
-        super().__init__(self.detail)
+        # The message is rendered when read, not when raised: `require` builds its error before
+        # knowing it is needed, and a sheet of 100k rows checks each row many times.
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        return self.detail
 
     @property
     def detail(self) -> str:

@@ -6,6 +6,7 @@ known here only by a pseudonymous id.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -402,16 +403,13 @@ class Resident(Aggregate):
         check_caps(terms, rule.code, occurred_on, points, self._counted())
         return points
 
-    def _counted(self) -> list[tuple[str | None, str, int]]:
-        """What counts towards caps: every entry's net points and every pending request."""
-        counted = [
-            (e.get("rule_code"), e["occurred_on"], abs(e["net"])) for e in self.entries.values()
-        ]
-        counted += [
-            (r["rule_code"], r["occurred_on"], r["points"])
-            for r in self.pending_requests().values()
-        ]
-        return counted
+    def _counted(self) -> Iterator[tuple[str | None, str, int]]:
+        """What counts towards caps: every entry's net points and every pending request
+        (read only when the rule has a cap)."""
+        for e in self.entries.values():
+            yield e.get("rule_code"), e["occurred_on"], abs(e["net"])
+        for r in self.pending_requests().values():
+            yield r["rule_code"], r["occurred_on"], r["points"]
 
     def correct(self, corrects_version: int, points: int, reason: str, ctx: Context) -> int:
         """Reduce an award or deduction by a signed amount; the original stays as it was.

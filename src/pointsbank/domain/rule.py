@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -179,9 +180,12 @@ class Rule(Aggregate):
         return Terms.from_event(self.__dict__.get("terms"))
 
     def terms_for(self, community_id: UUID) -> Terms:
-        return self.standard_terms().overridden(
-            self.overrides_by_community().get(str(community_id), {})
-        )
+        standard = self.__dict__.get("terms") or {}
+        overrides = self.overrides_by_community().get(str(community_id), {})
+        try:
+            return _terms(tuple(standard.items()), tuple(overrides.items()))
+        except TypeError:  # an unhashable value: build the terms afresh
+            return Terms.from_event(standard).overridden(overrides)
 
     def points_for(self, community_id: UUID) -> int:
         points: int = (
@@ -230,3 +234,9 @@ def check_rule_points(points: int) -> None:
         0 < points <= 1000,
         DomainError("invalid-command.rule-points-range", field="points"),
     )
+
+
+@lru_cache(maxsize=1024)
+def _terms(standard: tuple[tuple[str, Any], ...], overrides: tuple[tuple[str, Any], ...]) -> Terms:
+    """Terms are immutable, so one instance serves every row of a sheet that names the rule."""
+    return Terms.from_event(dict(standard)).overridden(dict(overrides))

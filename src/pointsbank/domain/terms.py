@@ -120,9 +120,12 @@ def check_caps(
     `counted` holds (rule code, occurred_on ISO, points) of what the resident already has,
     pending requests included, so two pending awards cannot together pass a cap.
     """
+    caps = terms.caps()
+    if not caps:
+        return  # no cap: the resident's history need not be read at all
     counted = list(counted)
     day = occurred_on.isoformat()
-    for period, limit in terms.caps():
+    for period, limit in caps:
         key = period_key(period, day)
         already = sum(
             p for code, on, p in counted if code == rule_code and period_key(period, on) == key

@@ -33,13 +33,16 @@ def _catalogue() -> dict[str, Text]:
         http,
         intake,
         ledger,
+        notice,
         residents_channel,
         sharing,
         validation,
     )
 
     merged: dict[str, Text] = {}
-    for part in (access, counter, http, intake, ledger, residents_channel, sharing, validation):
+    for part in (
+        access, counter, http, intake, ledger, notice, residents_channel, sharing, validation,
+    ):  # fmt: skip
         clash = merged.keys() & part.TEXTS.keys()
         assert not clash, f"message keys defined twice: {clash}"
         merged.update(part.TEXTS)

@@ -13,9 +13,11 @@ TEXTS = {
         "该居民已经是这个家庭的成员，无需迁移。",
         "The resident is already a member of this household; nothing to move.",
     ),
-    "busy": Text(
-        "系统正忙于处理同时提交的其他变更。请稍后重试（可使用同一个 Idempotency-Key）。",
-        "The ledger is busy with concurrent changes. Please retry (with the same Idempotency-Key).",
+    "conflict.busy": Text(
+        "同一记录正被其他同时提交的操作修改，本次未记录任何变更。请稍后重试（可使用同一个"
+        " Idempotency-Key）。",
+        "The same records were being changed by other requests at the same moment; nothing was "
+        "recorded. Please retry (with the same Idempotency-Key).",
     ),
     "cap-exceeded.day": Text(
         "超出每日上限：规则 {rule_code} 每人每日最多 {limit} 分，该居民当日已有 {already} 分，本次"
