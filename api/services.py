@@ -42,6 +42,7 @@ from projections.notices import notices
 from projections.projector import Projection, ProjectionFailed, Projector
 from projections.queries import Queries
 from projections.rankings import Rankings, freeze
+from projections.sharing import SharingQueries, sharing
 from projections.statements import AnnualStatements
 
 log = logging.getLogger("pointsbank.projector")
@@ -53,6 +54,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     activity,
     accounts,
     notices,
+    sharing,
 )
 
 
@@ -111,6 +113,10 @@ class Services:
     @property
     def counter(self) -> Counter:
         return Counter(self.bank)
+
+    @property
+    def sharing_queries(self) -> SharingQueries:
+        return SharingQueries(self.read_db)
 
     @property
     def counter_queries(self) -> CounterQueries:

@@ -57,10 +57,11 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/ui/counter/receipts", "小票"),
         ("/ui/desk", "服务台"),
         ("/ui/accounts", "居民账户"),
+        ("/ui/sharing", "互助管理"),
     ],
     Role.CLERK: [("/ui/counter", "兑换"), ("/ui/counter/receipts", "小票"), ("/ui/goods", "商品")],
     Role.AUDITOR: [("/ui/audit", "审计"), ("/ui/rankings", "排名"), ("/ui/home", "登录记录")],
-    Role.RESIDENT: [("/ui/me", "我的积分"), ("/ui/notice", "公示")],
+    Role.RESIDENT: [("/ui/me", "我的积分"), ("/ui/help", "互助"), ("/ui/notice", "公示")],
 }
 COMMON_NAV = [("/ui/password", "修改密码"), ("/ui/tokens", "API 令牌")]
 
@@ -153,6 +154,7 @@ def install(app: FastAPI) -> None:
         households,
         imports,
         me,
+        neighbours,
         notice,
         notices,
         points,
@@ -161,6 +163,7 @@ def install(app: FastAPI) -> None:
         residents,
         rules,
         session,
+        sharing,
         street,
         years,
     )
@@ -173,6 +176,6 @@ def install(app: FastAPI) -> None:
     areas = (residents, resident, households, points, corrections, approvals, activities)
     shop = (counter, goods, street, rules)
     reports = (imports, rankings, years, audit, notices, notice)
-    residents_channel = (activation, me)
+    residents_channel = (activation, me, neighbours, sharing)
     for module in (session, accounts, desk, *areas, *shop, *reports, *residents_channel):
         app.include_router(module.router)

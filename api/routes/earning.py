@@ -26,6 +26,7 @@ class RuleTerms(Body):
     cap_month: Points | None = None
     cap_year: Points | None = None
     approval_above: Points | None = None
+    cap_pair_month: Points | None = None
     disqualifies: Flag = False
     in_force_from: Day | None = None
     in_force_until: Day | None = None

@@ -10,11 +10,12 @@ from pointsbank.domain.goods import Goods
 from pointsbank.domain.resident import Resident
 from pointsbank.households import HouseholdCommands
 from pointsbank.points import PointsCommands
+from pointsbank.sharing import SharingCommands
 from pointsbank.street import StreetCommands
 
 __all__ = ["Busy", "Command", "Decision", "Outcome", "PointsBank", "unknown"]
 
 
-class PointsBank(StreetCommands, HouseholdCommands, PointsCommands):
+class PointsBank(StreetCommands, HouseholdCommands, PointsCommands, SharingCommands):
     name = "PointsBank"
     snapshotting_intervals = {Resident: 100, Goods: 100}  # noqa: RUF012

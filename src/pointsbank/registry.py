@@ -18,6 +18,15 @@ log = logging.getLogger("pointsbank.registry")
 
 
 @dataclass(frozen=True)
+class PostText:
+    """What a resident writes about a need or offer: personal data, erased with its writer."""
+
+    description: str
+    when: str = ""
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class PersonalData:
     name: str
     phone: str | None = None
@@ -67,6 +76,14 @@ class PersonalDataRegistry:
         )
         return PersonalData(**row) if row else None
 
+    def keep_text(self, post_id: UUID, resident_id: UUID, text: PostText) -> None:
+        """Record once, like `keep`: a retried post leaves the first text as it was."""
+        self.db.execute(
+            "INSERT INTO sharing_texts (post_id, resident_id, description, when_text, where_text) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (post_id) DO NOTHING",
+            (str(post_id), str(resident_id), text.description, text.when, text.where),
+        )
+
     def keep_objection(
         self, objection_id: UUID, notice_id: UUID, resident_id: UUID, reason: str
     ) -> None:
@@ -86,6 +103,8 @@ class PersonalDataRegistry:
         return {row["objection_id"]: row["reason"] or "(已删除)" for row in rows}
 
     def erase(self, resident_id: UUID, at: datetime) -> bool:
+        # What the resident wrote on needs and offers goes with them; the posts' states stay.
+        self.db.execute("DELETE FROM sharing_texts WHERE resident_id = ?", (str(resident_id),))
         erased = self.db.execute(
             "UPDATE personal_data SET name = '(已删除)', phone = NULL, id_card = NULL, "
             "erased_at = ? WHERE resident_id = ? AND erased_at IS NULL",
@@ -100,7 +119,8 @@ class PersonalDataRegistry:
 
     def compact(self, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """Rid the database files of erased data; False when it must be run again later."""
-        done = all([self.db.compact(t, wait) for t in ("personal_data", "notice_objections")])
+        tables = ("personal_data", "notice_objections", "sharing_texts")
+        done = all([self.db.compact(t, wait) for t in tables])
         if not done:
             log.warning("erased personal data is still on disk: run `pointsbank erase-compact`")
         return done

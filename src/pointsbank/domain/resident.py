@@ -27,7 +27,7 @@ from pointsbank.domain.common import (
 )
 from pointsbank.domain.household import Household
 from pointsbank.domain.rule import Rule
-from pointsbank.domain.terms import Mode, check_caps
+from pointsbank.domain.terms import CapExceeded, Mode, check_caps
 
 MAX_QUANTITY = 1000
 
@@ -114,6 +114,8 @@ class Resident(Aggregate):
             aggregate.record_entry(
                 self.originator_version, self.kind, signed, self.occurred_on, self.rule_code
             )
+            # Who proposed it stays with the entry: the rule's cap per pair counts it.
+            aggregate.entries[str(self.originator_version)]["requested_by"] = self.requested_by
 
     class ApprovalRefused(LedgerEvent):
         request_version: int
@@ -269,6 +271,38 @@ class Resident(Aggregate):
             **ctx.meta(occurred_on, note or rule.name),
         )
         return self.version
+
+    def propose_award(
+        self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context
+    ) -> int:
+        """An award that waits for staff approval whatever the rule's threshold: proposed by
+        someone who may not award points themselves (a resident confirming a neighbour's help)."""
+        require(
+            not rule.is_deduction,
+            DomainError("invalid-command.rule-is-deduction", {"rule_code": rule.code}),
+        )
+        points = self._points_for(rule, quantity, occurred_on, ctx)
+        self._check_pair_cap(rule, occurred_on, points, ctx.actor.user_id)
+        return self._request("award", rule, quantity, points, occurred_on, reason, ctx)
+
+    def _check_pair_cap(self, rule: Rule, occurred_on: date, points: int, proposer: str) -> None:
+        """The rule's cap on what one proposer may propose for this resident in a month."""
+        limit = rule.terms_for(self.community_id).cap_pair_month
+        if limit is None:
+            return
+        month = occurred_on.isoformat()[:7]
+        already = sum(
+            abs(item.get("net", item.get("points", 0)))
+            for item in [*self.entries.values(), *self.pending_requests().values()]
+            if item.get("requested_by") == proposer
+            and item.get("rule_code") == rule.code
+            and item["occurred_on"][:7] == month
+        )
+        if already + points > limit:
+            raise CapExceeded(
+                "cap-exceeded.pair-month", cap="pair-month", limit=limit, already=already,
+                requested=points, rule_code=rule.code,
+            )  # fmt: skip
 
     def deduct(
         self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context

@@ -32,6 +32,9 @@ class Terms:
     cap_month: int | None = None
     cap_year: int | None = None
     approval_above: int | None = None
+    # Points a month one resident may propose for the same other resident (help confirmed
+    # between neighbours): repeated help between the same two residents is capped.
+    cap_pair_month: int | None = None
     disqualifies: bool = False
     in_force_from: date | None = None
     in_force_until: date | None = None
@@ -56,7 +59,7 @@ class Terms:
             self.mode in {m.value for m in Mode},
             DomainError("invalid-command.mode-unknown", {"mode": self.mode}, field="mode"),
         )
-        for name in ("cap_day", "cap_month", "cap_year", "approval_above"):
+        for name in ("cap_day", "cap_month", "cap_year", "approval_above", "cap_pair_month"):
             value = getattr(self, name)
             require(
                 value is None or 0 < value <= 1_000_000,

@@ -35,11 +35,14 @@ def _catalogue() -> dict[str, Text]:
         ledger,
         notice,
         residents_channel,
+        sharing,
         validation,
     )
 
     merged: dict[str, Text] = {}
-    for part in (access, counter, http, intake, ledger, notice, residents_channel, validation):
+    for part in (
+        access, counter, http, intake, ledger, notice, residents_channel, sharing, validation,
+    ):  # fmt: skip
         clash = merged.keys() & part.TEXTS.keys()
         assert not clash, f"message keys defined twice: {clash}"
         merged.update(part.TEXTS)
