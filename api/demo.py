@@ -8,11 +8,13 @@ from uuid import UUID
 
 from api.services import Services
 from pointsbank.accounts import OPERATOR
+from pointsbank.activations import account_name
 from pointsbank.application import Command
+from pointsbank.domain.account import Account
 from pointsbank.domain.common import Actor, Role
 from pointsbank.domain.community import Community
 from pointsbank.domain.rule import Category
-from pointsbank.registry import PersonalData
+from pointsbank.registry import PersonalData, PostText
 
 # Fixed and documented (README), so that a newcomer can sign in; never use them in production.
 DEMO_PASSWORD = "pointsbank-demo"
@@ -92,6 +94,7 @@ def seed(services: Services) -> Iterator[str]:
         residents = _seed_community(s, staff_actor, community_id, list(grids), number)
         if code == "zumiao":
             _activate_residents(s, staff_actor, residents)
+            _share(s, community_id, residents)
         for item, (goods, price, stock, limit) in enumerate(GOODS):
             cmd = s.cmd(staff_actor, f"goods:{code}:{item}")
             services.counter.list_item(cmd, community_id, goods, price, stock, limit)
@@ -126,6 +129,27 @@ def _activate_residents(s: Seeder, staff: Actor, residents: dict[int, UUID]) -> 
             s.services.activations.activate(
                 slip.body["code"], DEMO_PASSWORD, "demo", f"demo:activate:{seq}", s.now
             )
+
+
+# What the demo's activated residents offer and ask (互助), so the lists are not empty:
+# (resident, need or offer, category, offer kind, offer terms, description, when, where).
+SHARED = (
+    (28, "offer", "repair", "skill", "help", "会修水管、换灯泡，周末有空", "周末", "3号楼"),
+    (25, "offer", "other", "item", "lend", "家里有一架折叠梯子，可以借用", "随时", "1号楼"),
+    (28, "need", "errand", "", "", "腿脚不便，想请邻居帮忙代买降压药", "本周内", "3号楼"),
+)
+
+
+def _share(s: Seeder, community_id: UUID, residents: dict[int, UUID]) -> None:
+    """Posts of the activated residents, as they would make them on their phones."""
+    for number, (seq, post, category, kind, terms, what, when, where) in enumerate(SHARED):
+        account = Account.id_for(account_name(residents[seq]))
+        actor = Actor(str(account), Role.RESIDENT, community_id, residents[seq])
+        cmd, text = s.cmd(actor, f"share:{number}"), PostText(what, when, where)
+        if post == "need":
+            s.services.bank.post_need(cmd, category, text)
+        else:
+            s.services.bank.post_offer(cmd, category, kind, terms, text)
 
 
 def _account(s: Seeder, name: str, display: str, role: Role, code: str | None) -> Actor:

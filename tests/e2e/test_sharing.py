@@ -179,3 +179,27 @@ def test_a_needs_contact_is_for_its_helper_and_staff_and_the_need_unknown_elsewh
         "r-04": (200, 404),  # a neighbour who did not
         "r-03": (404, 404),  # another community: no such need
     }
+
+
+def test_a_double_submitted_post_or_confirmation_acts_once(
+    street: Street, services: Services
+) -> None:
+    """The double click and the dropped response: the same key twice answers the first result
+    and records nothing more, for a post and for the confirmation that proposes points."""
+    poster = _resident(street, services, _household(services), "31")
+    helper = _resident(street, services, _household(services), "32")
+    post = Command(services.context(poster), key="post-once", fingerprint="post")
+    first = services.bank.post_need(post, "repair", PostText(SECRET, "周六", PLACE))
+    events = services.bank.recorder.max_notification_id()
+    again = services.bank.post_need(post, "repair", PostText(SECRET, "周六", PLACE))
+    assert again.body == first.body
+    assert services.bank.recorder.max_notification_id() == events
+    need = UUID(first.body["need_id"])
+    services.bank.take_need(_cmd(services, helper), need)
+    confirm = Command(services.context(poster), key="confirm-once", fingerprint="confirm")
+    done = services.bank.confirm_need(confirm, need, True)
+    events = services.bank.recorder.max_notification_id()
+    assert services.bank.confirm_need(confirm, need, True).body == done.body
+    assert services.bank.recorder.max_notification_id() == events
+    texts = services.db.query("SELECT post_id FROM sharing_texts WHERE post_id = ?", (str(need),))
+    assert len(texts) == 1
