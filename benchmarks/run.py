@@ -115,7 +115,12 @@ def measure_reads(bench: Bench, base: str) -> dict[int, Load]:
 
 
 def run_hooks(bench: Bench) -> None:
+    """Each target's hook in turn (BENCH_TARGETS=P1,P2 for some only: P3 rebuilds the whole
+    street, half an hour at 10M events); each figure is printed as soon as it is measured."""
+    wanted = set(filter(None, os.environ.get("BENCH_TARGETS", "").split(",")))
     for target, module_name, function in HOOKS:
+        if wanted and target not in wanted:
+            continue
         try:
             measure = getattr(importlib.import_module(module_name), function)
         except (ImportError, AttributeError):
@@ -123,7 +128,10 @@ def run_hooks(bench: Bench) -> None:
                 Figure(target, "not measured yet", note=f"{module_name}.{function}")
             )
             continue
-        bench.figures.extend(measure(bench))
+        figures = measure(bench)
+        bench.figures.extend(figures)
+        for f in figures:
+            print(f"measured {f.target} {f.figure}: {f.value} {f.unit} ({f.note})", flush=True)
 
 
 def table(bench: Bench) -> str:
