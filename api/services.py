@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
+
+import psycopg
 
 from pointsbank.accounts import Accounts
 from pointsbank.activation_codes import ActivationCodes
@@ -256,6 +259,25 @@ class Services:
         self.db.close()
 
 
+STARTUP_LOCK = 0x706F696E7473  # "points": one advisory lock key for starting servers
+
+
+@contextmanager
+def one_start_at_a_time(url: str) -> Iterator[None]:
+    """Servers (or workers) starting together on PostgreSQL create the event tables one at a
+    time: concurrent `CREATE ... IF NOT EXISTS` race in the catalogue ("tuple concurrently
+    updated") and one of them would fail to start."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (STARTUP_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (STARTUP_LOCK,))
+
+
 def open_services(settings: Settings, *, apply_migrations: bool = True) -> Services:
     pool = (settings.db_pool_min_size, settings.db_pool_max_size)
     db = open_database(settings.database_url, *pool)
@@ -267,9 +289,10 @@ def open_services(settings: Settings, *, apply_migrations: bool = True) -> Servi
     events = event_store_env(
         settings.database_url, settings.event_pool_size, settings.event_pool_max_overflow
     )
-    bank = PointsBank(events, registry)
-    if apply_migrations:
-        migrate(settings.database_url)
+    with one_start_at_a_time(settings.database_url):
+        bank = PointsBank(events, registry)
+        if apply_migrations:
+            migrate(settings.database_url)
     services = Services(
         settings=settings,
         db=db,
