@@ -267,7 +267,7 @@ def one_start_at_a_time(url: str) -> Iterator[None]:
     """Servers (or workers) starting together on PostgreSQL create the event tables one at a
     time: concurrent `CREATE ... IF NOT EXISTS` race in the catalogue ("tuple concurrently
     updated") and one of them would fail to start."""
-    if not url.startswith("postgresql"):
+    if not url.startswith("postgres"):
         yield
         return
     with psycopg.connect(url, autocommit=True) as conn:
