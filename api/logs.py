@@ -79,12 +79,16 @@ def install(log_format: Literal["json", "console"] = "json") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.INFO, logging.INFO))
+    access = logging.getLogger(ACCESS_LOGGER)
+    # `serve --no-access-log`: uvicorn left its access logger without handlers and not
+    # propagating; it stays silent (and uvicorn then skips formatting the lines at all).
+    access_on = bool(access.handlers) or access.propagate
     # uvicorn's own handlers would print its lines a second time, in its plain format.
     for name in ("uvicorn", "uvicorn.error", ACCESS_LOGGER):
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
-    access = logging.getLogger(ACCESS_LOGGER)
+    access.propagate = access_on
     if not any(isinstance(f, DropQueryStrings) for f in access.filters):
         access.addFilter(DropQueryStrings())
 

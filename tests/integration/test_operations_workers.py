@@ -74,3 +74,28 @@ def test_two_workers_sum_their_metrics_and_log_json_with_request_ids(tmp_path: P
     }
     assert set(access) == {f"r-{i}" for i in range(REQUESTS)}, text[-2000:]
     assert all('"GET /healthz HTTP/1.1" 200' in event for event in access.values())
+
+
+def test_serve_without_access_log_prints_no_access_lines(tmp_path: Path) -> None:
+    """`--no-access-log` (as the benchmarks serve) is kept although the app installs its JSON
+    logging after uvicorn configured its loggers; without the flag each request is a line."""
+    lines = {}
+    for flag in ("--access-log", "--no-access-log"):
+        port, log = free_port(), tmp_path / f"server{flag}.log"
+        env = {
+            **os.environ,
+            "POINTSBANK_DATABASE_URL": f"sqlite:///{tmp_path / 'pointsbank.sqlite3'}",
+            "POINTSBANK_PORT": str(port),
+        }
+        command = [str(Path(sys.executable).parent / "pointsbank"), "serve", flag]
+        with log.open("w") as out:
+            server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                _wait_ready(f"http://127.0.0.1:{port}")
+                httpx.get(f"http://127.0.0.1:{port}/healthz")
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
+        lines[flag] = [line for line in log.read_text().splitlines() if "GET /healthz" in line]
+    assert len(lines["--access-log"]) == 1
+    assert lines["--no-access-log"] == []
