@@ -123,7 +123,7 @@ def run(data: Generated, base: str) -> dict[str, dict[str, float]]:
 def measure(bench: Bench) -> list[Figure]:
     from benchmarks.run import Figure, at_most
 
-    with serving({"POINTSBANK_DATABASE_URL": bench.data.url}) as base:
+    with serving({"POINTSBANK_DATABASE_URL": bench.data.url}, projector=True) as base:
         results = run(bench.data, base)
     figures = []
     for name, r in results.items():
@@ -148,7 +148,7 @@ def main() -> None:
     server = start_postgres(keep_in=BENCH_DIR / "pg")
     try:
         data = generated(server, Spec(args.residents))
-        with serving({"POINTSBANK_DATABASE_URL": data.url}) as base:
+        with serving({"POINTSBANK_DATABASE_URL": data.url}, projector=True) as base:
             out: dict[str, Any] = run(data, base)
     finally:
         server.stop()

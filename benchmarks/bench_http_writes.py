@@ -2,8 +2,9 @@
 the projection lag under that load.
 
 Every award has its own key; afterwards each acknowledged award must be in the log exactly
-once. The server runs the in-process projector (the embedded default), so the lag sampled
-during the load is what a reader carrying the write's position would wait for.
+once. Served as production runs on PostgreSQL: BENCH_WORKERS server processes and a
+`pointsbank project` process beside them; the lag sampled during the load is what a reader
+carrying the write's position would wait for.
 
 Run alone on a small street: .venv/bin/python -m benchmarks.bench_http_writes --residents 20000
 """
@@ -36,7 +37,7 @@ _runs: dict[int, dict[str, float]] = {}  # one load per bench, shared by measure
 
 
 def writer_env(data: Generated) -> dict[str, str]:
-    return {"POINTSBANK_DATABASE_URL": data.url, "POINTSBANK_INPROCESS_PROJECTOR": "true"}
+    return {"POINTSBANK_DATABASE_URL": data.url}
 
 
 def issue_token(data: Generated, role: Role, community: str) -> str:
@@ -137,7 +138,7 @@ def figures_of(data: Generated, base: str) -> dict[str, float]:
 
 def _run(bench: Bench) -> dict[str, float]:
     if id(bench) not in _runs:
-        with serving(writer_env(bench.data)) as base:
+        with serving(writer_env(bench.data), projector=True) as base:
             _runs[id(bench)] = figures_of(bench.data, base)
     return _runs[id(bench)]
 
@@ -181,7 +182,7 @@ def main() -> None:
         data = generated(server, Spec(args.residents))
         url = server.create_database(f"p1_baselines_{uuid4().hex[:6]}")
         out: dict[str, Any] = {"raw commits/s, 16 clients": baselines.raw_commits(url, 16)}
-        with serving(writer_env(data)) as base:
+        with serving(writer_env(data), projector=True) as base:
             out["empty endpoint req/s, 32 conn"] = baselines.empty_endpoint(base).rate
             out.update(figures_of(data, base))
     finally:

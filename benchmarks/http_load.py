@@ -57,14 +57,21 @@ def serving(
     workers: int | None = None,
     command: Sequence[str] = SERVE,
     cwd: Path | None = None,
+    projector: bool = False,
 ) -> Iterator[str]:
     """`pointsbank serve` (or `command`, which gets --host, --port and --workers) on a free
     loopback port; yields the base URL. Every bench's server runs BENCH_WORKERS processes
-    (default 1) unless told otherwise, so that targets and the empty endpoint compare alike."""
+    (default 2, one per core of these machines) unless told otherwise, so that targets and the
+    empty endpoint compare alike. With `projector`, as production runs it: the servers do not
+    project, a `pointsbank project` process beside them does."""
     port = _free_port()
-    workers = workers or int(os.environ.get("BENCH_WORKERS", "1"))
+    workers = workers or int(os.environ.get("BENCH_WORKERS", "2"))
     where = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen([*command, *where], env={**os.environ, **env}, cwd=cwd)
+    env = {**os.environ, **env}
+    if projector:
+        env["POINTSBANK_INPROCESS_PROJECTOR"] = "false"
+    process = subprocess.Popen([*command, *where], env=env, cwd=cwd)
+    follower = subprocess.Popen([*SERVE[:3], "project"], env=env, cwd=cwd) if projector else None
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -79,8 +86,10 @@ def serving(
             time.sleep(0.1)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        for running in (process, follower):
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=20)
 
 
 def _request(path: str, headers: dict[str, str]) -> bytes:
