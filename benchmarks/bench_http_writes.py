@@ -18,11 +18,13 @@ import time
 from collections import deque
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 import psycopg
 
 from benchmarks import baselines
+from benchmarks.cpu import cores_used, describe
 from benchmarks.generate import BENCH_DIR, Generated, Spec, _uuid, generated
 from benchmarks.http_load import Post, Posted, post_load, serving
 from pointsbank.domain.common import Role
@@ -99,14 +101,15 @@ class LagSampler(threading.Thread):
                     self.lags.append(now - pending.popleft()[0])
 
 
-def run_awards(data: Generated, base: str) -> tuple[Posted, int, list[float]]:
+def run_awards(data: Generated, base: str) -> tuple[Posted, int, list[float], dict[str, float]]:
     """Awards under load; the acknowledged count found in the log, and the lags sampled."""
     token = issue_token(data, Role.STAFF, data.community_ids[0])
     posts = award_posts(residents_of_first_community(data, 3000), AWARDS)
     start = _scalar(data.url, "SELECT MAX(notification_id) FROM pointsbank_events")
     sampler = LagSampler(data.url)
     sampler.start()
-    posted = post_load(base, posts, CONNECTIONS, {"Authorization": f"Bearer {token}"}, SECONDS)
+    with cores_used(urlsplit(data.url).port or 5432) as cores:
+        posted = post_load(base, posts, CONNECTIONS, {"Authorization": f"Bearer {token}"}, SECONDS)
     time.sleep(1.0)  # let the sampler see the tail projected
     sampler.stop.set()
     sampler.join()
@@ -116,11 +119,11 @@ def run_awards(data: Generated, base: str) -> tuple[Posted, int, list[float]]:
         start,
         "%PointsAwarded",
     )
-    return posted, found, sampler.lags
+    return posted, found, sampler.lags, cores
 
 
 def figures_of(data: Generated, base: str) -> dict[str, float]:
-    posted, found, lags = run_awards(data, base)
+    posted, found, lags, cores = run_awards(data, base)
     acknowledged = posted.count(201)
     lags.sort()
     return {
@@ -133,6 +136,7 @@ def figures_of(data: Generated, base: str) -> dict[str, float]:
         "other": len(posted.statuses) - acknowledged,
         "lag_max": lags[-1] if lags else float("nan"),
         "lag_p99": lags[min(len(lags) - 1, int(len(lags) * 0.99))] if lags else float("nan"),
+        **{f"cores {kind}": used for kind, used in cores.items()},
     }
 
 
@@ -152,12 +156,14 @@ def measure(bench: Bench) -> list[Figure]:
         f"p50 {f['p50']:.0f} ms, p99 {f['p99']:.0f} ms; {f['acknowledged']:.0f} acknowledged, "
         f"{f['found']:.0f} in the log, {f['other']:.0f} not 201"
     )
+    cores = {k.removeprefix("cores "): v for k, v in f.items() if k.startswith("cores ")}
     raw = bench.baselines["raw commits/s, 16 clients"]
     empty = bench.baselines["empty endpoint req/s, 32 conn"]
     return [
         at_least("P1", "awards/s vs raw commits", f["rate"], "/s", "raw commits 16", raw, 0.5),
         at_least("P1", "awards/s vs empty endpoint", f["rate"], "/s", "empty endpoint", empty, 0.5),
         Figure("P1", "each acknowledged award once", passed=exact, note=note),
+        Figure("P1", "where the CPU went", note=describe(cores)),
     ]
 
 
