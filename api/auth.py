@@ -28,6 +28,9 @@ WHILE_MUST_CHANGE = frozenset({"/me", "/account/password", "/ui/password", "/ui/
 SELF_SERVICE_PATHS = WHILE_MUST_CHANGE | {"/ui/login", "/ui/tokens", "/ui/tokens/revoke"}
 
 
+AUTHENTICATED = "pointsbank.authenticated"
+
+
 @dataclass(frozen=True)
 class Authenticated:
     actor: Actor
@@ -38,7 +41,16 @@ class Authenticated:
 def authenticate(request: Request, services: Services) -> Authenticated | None:
     """The enabled account behind the request's bearer token or session cookie (from this
     process's memory while no credential changed anywhere: `pointsbank.credential_cache`),
-    never a resident whose personal data was erased."""
+    never a resident whose personal data was erased. Once per request: the auditors' guard
+    and the route's dependency share the answer (the request's own scope keeps it)."""
+    state = request.scope.setdefault("state", {})
+    if AUTHENTICATED not in state:
+        state[AUTHENTICATED] = _authenticate(request, services)
+    answer: Authenticated | None = state[AUTHENTICATED]
+    return answer
+
+
+def _authenticate(request: Request, services: Services) -> Authenticated | None:
     now = services.now()
     header = request.headers.get("Authorization", "")
     session: OpenSession | None = None

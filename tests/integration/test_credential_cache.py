@@ -14,7 +14,7 @@ from pointsbank.db import Database
 from pointsbank.domain.common import Role
 from pointsbank.domain.community import Community
 from tests.accounts_helpers import PASSWORD, issue_token, open_account, operator_command
-from tests.integration.test_ledger import setup_street
+from tests.integration.test_ledger import enrol, setup_street
 
 
 class Spy:
@@ -123,3 +123,30 @@ def test_what_a_request_read_before_a_change_counted_meanwhile_is_not_kept(
     monkeypatch.setattr(tokens, "lookup", read_then_lose_the_race)
     assert cache.by_token(racing.token, services.now()) is not None  # as it read it
     assert cache.by_token(racing.token, services.now()) is None
+
+
+def test_a_write_checks_its_credential_once(
+    services: Services, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The auditors' guard and the route both ask who is writing: one answer per request, so
+    one read of the change count (the only credential read a known token costs)."""
+    staff = setup_street(services)
+    resident = enrol(services, staff)
+    user_id = open_account(services, "staff.g", Role.STAFF, "a").body["user_id"]
+    token = issue_token(services, user_id).token
+    assert client.get("/me", headers=bearer(token)).status_code == 200  # now known
+    counted = services.signed_in.changes.count
+    reads = []
+
+    def count() -> int:
+        reads.append(1)
+        return counted()
+
+    monkeypatch.setattr(services.signed_in.changes, "count", count)
+    sent = client.post(
+        f"/residents/{resident}/awards",
+        json={"rule_code": "ONE", "quantity": 1},
+        headers={**bearer(token), "Idempotency-Key": "k-once"},
+    )
+    assert sent.status_code == 201, sent.text
+    assert len(reads) == 1
