@@ -15,9 +15,16 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProjectorFunction,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.utils import strtobool
 
 from pointsbank.domain.authority import can_see, require_disinterested
 from pointsbank.domain.common import Actor, Conflict, Context, DomainError, NotFound
@@ -68,6 +75,28 @@ class Outcome:
 Decision = tuple[Sequence[Aggregate], int, dict[str, Any]]
 
 
+def project_unsnapshotted(aggregate: Any, events: Iterable[Any]) -> Any:
+    """The library's projector, marking a load of a kind that never snapshots."""
+    return project_aggregate(aggregate, events)
+
+
+class KindAwareRepository(Repository[UUID]):
+    """The library's repository asks the snapshot store first on every load that misses the
+    cache. Idempotency records and community years never snapshot, and are looked up (mostly
+    absent) by every command: for them that query is a wasted round trip, skipped here."""
+
+    def _reconstruct_aggregate(
+        self, aggregate_id: UUID, version: int | None, projector_func: ProjectorFunction[Any, Any]
+    ) -> Any:
+        if projector_func is not project_unsnapshotted:
+            return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
+        events = self.event_store.get(originator_id=aggregate_id, lte=version)
+        aggregate = projector_func(None, events)
+        if aggregate is None:
+            raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} version {version!r}")
+        return aggregate
+
+
 class CommandLoop(Application[UUID]):
     """Runs commands under idempotency keys and loads records as the acting user may see them."""
 
@@ -76,6 +105,17 @@ class CommandLoop(Application[UUID]):
         self.registry = registry
         self._key_locks = KeyLocks()
         self._aggregate_locks = KeyLocks()
+
+    def construct_repository(self) -> Repository[UUID]:
+        """As the library's, with the snapshot query skipped where it cannot find anything."""
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return KindAwareRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -155,8 +195,12 @@ class CommandLoop(Application[UUID]):
         return Outcome(status, body, None, replayed=True)
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        snapshotted = self.snapshotting_intervals or {}
+        never = not any(issubclass(kind, cls) for kind in snapshotted)
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(
+                aggregate_id, projector_func=project_unsnapshotted if never else project_aggregate
+            )
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
