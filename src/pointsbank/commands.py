@@ -192,7 +192,10 @@ class CommandLoop(Application[UUID]):
         if first is None:
             return None
         status, body = first.replay(cmd.fingerprint)
-        return Outcome(status, body, None, replayed=True)
+        # The first answer's own position is not kept; the log's end now is at or after it,
+        # so a read that waits for it sees the change (a retry after a lost response reads
+        # its own write like the first would have).
+        return Outcome(status, body, self.recorder.max_notification_id(), replayed=True)
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         snapshotted = self.snapshotting_intervals or {}

@@ -68,6 +68,31 @@ def test_a_write_answers_without_projecting_and_a_read_with_its_position_sees_it
     assert "Read-Models-Lagging" not in mine.headers
 
 
+def test_a_replayed_answer_carries_a_position_its_reads_wait_for(services: Services) -> None:
+    """The first answer was lost on the network; the retry (same key) is answered from the
+    record, and a read carrying its position still sees the change."""
+    shop = Shop(services, setup_street(services))
+    resident = shop.resident(5)
+    services.projector.catch_up()
+    headers = {**bearer(services, Role.STAFF), "Idempotency-Key": "lost"}
+    apart = {"inprocess_projector": False, "read_wait_seconds": 30.0}
+    server = open_services(services.settings.model_copy(update=apart), apply_migrations=False)
+    path = f"/residents/{resident}/awards"
+    try:
+        with TestClient(create_app(server.settings, server)) as client:
+            first = client.post(path, json=AWARD, headers=headers)
+            retry = client.post(path, json=AWARD, headers=headers)
+            assert retry.headers["Idempotent-Replayed"] == "true"
+            position = retry.headers[RESPONSE_HEADER]
+            assert int(position) >= int(first.headers[RESPONSE_HEADER])
+            threading.Timer(0.3, services.projector.catch_up).start()
+            asked = {"Authorization": headers["Authorization"], REQUEST_HEADER: position}
+            mine = client.get(f"/residents/{resident}/balance", headers=asked)
+    finally:
+        server.close()
+    assert mine.status_code == 200 and mine.json()["balance"] == 6
+
+
 def test_a_read_naming_a_position_past_the_log_waits_no_longer_than_the_log(
     services: Services,
 ) -> None:
