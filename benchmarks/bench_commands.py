@@ -1,7 +1,9 @@
 """The command write path on both stores: awards over 8 threads, each answered as a request is
 (decide, save under its idempotency key; no projecting: a later read carrying the position
 waits for that), spread over many residents and all on one resident (every save meets a rival
-unless the per-aggregate locks serialise them). Prints figures; asserts nothing.
+unless the per-aggregate locks serialise them); and the same spread awards once every
+resident's history has grown (P1: the rate must not fall as histories grow). Prints figures;
+asserts nothing.
 
 Run: .venv/bin/python -m benchmarks.bench_commands [--awards N]
 """
@@ -12,12 +14,18 @@ import argparse
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from api.services import Services, open_services
 from benchmarks.bench_ledger import STAFF, TODAY, cmd, prepare
 from pointsbank.settings import Settings
 from tests.pgserver import start_postgres
+
+if TYPE_CHECKING:
+    from benchmarks.run import Bench, Figure
+
+HISTORIES = (0, 300, 1000)
 
 
 def answer_award(services: Services, resident: UUID) -> None:
@@ -48,6 +56,32 @@ def run(label: str, url: str, awards: int) -> None:
         services.close()
 
 
+def by_history(url: str, residents: int = 16, awards: int = 400) -> dict[int, float]:
+    """Awards/s over 8 threads while every resident has 0, 300, then 1,000 entries."""
+    services = open_services(Settings(database_url=url, inprocess_projector=False))
+    try:
+        spread = prepare(services, residents)
+        rates, grown = {}, 0
+        for history in HISTORIES:
+            per_second(services, spread, (history - grown) * residents)
+            rates[history] = per_second(services, spread, awards)
+            grown = history + awards // residents
+        return rates
+    finally:
+        services.close()
+
+
+def measure_history(bench: Bench) -> list[Figure]:
+    from benchmarks.run import at_least
+
+    rates = by_history(bench.server.create_database("p1_histories"))
+    longest = max(HISTORIES)
+    return [
+        at_least("P1", f"awards/s at {longest:,}-entry histories", rates[longest], "/s",
+                 "no history", rates[0], 0.8)
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--awards", type=int, default=200)
@@ -56,6 +90,8 @@ def main() -> None:
         run("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.awards)
     with start_postgres() as server:
         run("postgresql", server.create_database("bench"), args.awards)
+        for history, rate in by_history(server.create_database("histories")).items():
+            print(f"postgresql awards/s, 8 threads, {history:5d}-entry histories {rate:6.0f}")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from tests.pgserver import PostgresServer, start_postgres
 # (target, module, function): measured by other parts of the work when they exist.
 HOOKS = (
     ("P1", "benchmarks.bench_http_writes", "measure"),
+    ("P1", "benchmarks.bench_commands", "measure_history"),
     ("P2", "benchmarks.bench_http_redeem", "measure"),
     ("P3", "benchmarks.bench_projection", "measure_rebuild"),
     ("P4", "benchmarks.bench_projection", "measure_import"),

@@ -18,6 +18,7 @@ DOMAIN_ALLOWED = {
     "unicodedata",
     "collections",
     "functools",  # pure: caching immutable terms
+    "copy",  # pure: a resident's working copy (Resident.__deepcopy__)
     "eventsourcing",
     "pointsbank",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
@@ -191,3 +192,26 @@ def test_a_rule_revision_cannot_take_effect_in_the_future() -> None:
     with raises_refusal(DomainError, "invalid-command.revision-in-future"):
         rule.revise("规则", 100, date(2027, 6, 1), "raise later", ADMIN_CTX)
     assert rule.points == 1
+
+
+def test_a_working_copy_shares_no_state_that_a_command_changes() -> None:
+    """Commands work on a copy of the cached resident (`copy.deepcopy`, made without copying
+    every entry): whatever the copy goes through (an award, a correction, an approval of a
+    deduction, joining a household) leaves the cached one as it was."""
+    cached = given_resident()
+    first = cached.award(VOL, 2, date(2026, 11, 20), "", CTX)
+    requested = cached.deduct(LITTER, 1, date(2026, 11, 20), "乱扔", CTX)
+    cached.collect_events()
+    before = deepcopy(cached.__dict__)
+
+    working = deepcopy(cached)
+    working.award(VOL, 1, date(2026, 11, 21), "", CTX)
+    working.correct(first, -5, "多记", CTX)
+    working.approve(requested, LITTER, CHECKER)
+    household = Household.create(uuid4(), COMMUNITY, "张家", CTX)
+    working.join_household(household, date(2026, 2, 1), CTX)
+    assert working.balance == 20 + 10 - 5 - 3
+
+    assert cached.__dict__ == before
+    assert cached.balance == 20 and cached.entries[str(first)]["net"] == 20
+    assert str(requested) in cached.pending_requests()
