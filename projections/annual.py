@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from pointsbank.db import Cursor, select_in
+from pointsbank.db import Cursor, apply_rows, select_in
 from pointsbank.domain.common import LedgerEvent
 from pointsbank.domain.resident import Resident
 from pointsbank.domain.year import CommunityYear
@@ -44,28 +44,39 @@ ENTRY_SQL = (
     ENTRY_COLUMNS + "FROM statement_entries e " + ENTRY_JOINS + f"WHERE e.kind IN {KINDS_SQL}"
 )
 
-RESIDENT_YEAR_SQL = (
+# The sums, each read from the relation `given` (see `pointsbank.db.apply_rows`): one
+# statement for a whole run's sums on PostgreSQL.
+RESIDENT_YEAR = (
+    (("resident_id", "text"), ("year", "int"), ("points", "bigint")),
     "INSERT INTO annual_residents (resident_id, year, community_id, grid, party_member, "
-    "without_hukou, points) SELECT resident_id, ?, community_id, grid, party_member, "
-    "without_hukou, ? FROM residents WHERE resident_id = ? "
+    "without_hukou, points) SELECT r.resident_id, g.year, r.community_id, r.grid, "
+    "r.party_member, r.without_hukou, g.points FROM given g "
+    "JOIN residents r ON r.resident_id = g.resident_id WHERE true "
     "ON CONFLICT (resident_id, year) DO UPDATE SET points = annual_residents.points + "
-    "excluded.points"
+    "excluded.points",
 )
-RESIDENT_CATEGORY_SQL = (
+RESIDENT_CATEGORY = (
+    (("resident_id", "text"), ("year", "int"), ("category", "text"), ("points", "bigint")),
     "INSERT INTO annual_resident_categories (resident_id, year, category, points) "
-    "VALUES (?, ?, ?, ?) ON CONFLICT (resident_id, year, category) DO UPDATE SET "
-    "points = annual_resident_categories.points + excluded.points"
+    "SELECT resident_id, year, category, points FROM given WHERE true "
+    "ON CONFLICT (resident_id, year, category) DO UPDATE SET "
+    "points = annual_resident_categories.points + excluded.points",
 )
-CONTRIBUTION_SQL = (
+CONTRIBUTION = (
+    (("household_id", "text"), ("year", "int"), ("resident_id", "text"), ("category", "text"),
+     ("points", "bigint")),
     "INSERT INTO annual_contributions (household_id, year, resident_id, category, points) "
-    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (household_id, year, resident_id, category) "
-    "DO UPDATE SET points = annual_contributions.points + excluded.points"
-)
-HOUSEHOLD_YEAR_SQL = (
+    "SELECT household_id, year, resident_id, category, points FROM given WHERE true "
+    "ON CONFLICT (household_id, year, resident_id, category) "
+    "DO UPDATE SET points = annual_contributions.points + excluded.points",
+)  # fmt: skip
+HOUSEHOLD_YEAR = (
+    (("household_id", "text"), ("year", "int"), ("points", "bigint")),
     "INSERT INTO annual_households (household_id, year, community_id, points) "
-    "SELECT household_id, ?, community_id, ? FROM households WHERE household_id = ? "
+    "SELECT h.household_id, g.year, h.community_id, g.points FROM given g "
+    "JOIN households h ON h.household_id = g.household_id WHERE true "
     "ON CONFLICT (household_id, year) DO UPDATE SET points = annual_households.points + "
-    "excluded.points"
+    "excluded.points",
 )
 
 annual = Projection(
@@ -99,8 +110,8 @@ def _points(cur: Cursor, e: LedgerEvent, position: int) -> None:
     entry = cur.fetchone()
     resident_id, year = entry["resident_id"], int(entry["occurred_on"][:4])
     points, category = int(entry["points"]), entry["category"]
-    cur.execute(RESIDENT_YEAR_SQL, (year, points, resident_id))
-    cur.execute(RESIDENT_CATEGORY_SQL, (resident_id, year, category, points))
+    apply_rows(cur, *RESIDENT_YEAR, [(resident_id, year, points)])
+    apply_rows(cur, *RESIDENT_CATEGORY, [(resident_id, year, category, points)])
     household_id = _household_on(cur, resident_id, entry["occurred_on"])
     if household_id is not None:
         _contribute(cur, household_id, year, resident_id, category, points)
@@ -147,17 +158,17 @@ def _write_sums(
     by_category: dict[tuple[str, int, str], int],
     contributions: dict[tuple[str, int, str, str], int],
 ) -> None:
-    cur.executemany(RESIDENT_YEAR_SQL, [(y, p, r) for (r, y), p in residents.items()])
-    cur.executemany(RESIDENT_CATEGORY_SQL, [(*k, p) for k, p in by_category.items()])
+    apply_rows(cur, *RESIDENT_YEAR, [(*k, p) for k, p in residents.items()])
+    apply_rows(cur, *RESIDENT_CATEGORY, [(*k, p) for k, p in by_category.items()])
     _write_contributions(cur, contributions)
 
 
 def _write_contributions(cur: Cursor, contributions: dict[tuple[str, int, str, str], int]) -> None:
-    cur.executemany(CONTRIBUTION_SQL, [(*k, p) for k, p in contributions.items()])
+    apply_rows(cur, *CONTRIBUTION, [(*k, p) for k, p in contributions.items()])
     households: dict[tuple[str, int], int] = defaultdict(int)
     for (household_id, year, _, _), points in contributions.items():
         households[(household_id, year)] += points
-    cur.executemany(HOUSEHOLD_YEAR_SQL, [(y, p, h) for (h, y), p in households.items()])
+    apply_rows(cur, *HOUSEHOLD_YEAR, [(*k, p) for k, p in households.items()])
 
 
 @annual.on(Resident.JoinedHousehold, Resident.LeftHousehold)
@@ -272,8 +283,8 @@ def _household_on(cur: Cursor, resident_id: str, day: str) -> str | None:
 def _contribute(
     cur: Cursor, household_id: str, year: int, resident_id: str, category: str, points: int
 ) -> None:
-    cur.execute(CONTRIBUTION_SQL, (household_id, year, resident_id, category, points))
-    cur.execute(HOUSEHOLD_YEAR_SQL, (year, points, household_id))
+    apply_rows(cur, *CONTRIBUTION, [(household_id, year, resident_id, category, points)])
+    apply_rows(cur, *HOUSEHOLD_YEAR, [(household_id, year, points)])
 
 
 @annual.on(CommunityYear.Closed)

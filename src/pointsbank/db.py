@@ -125,6 +125,26 @@ def insert_rows(
     cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+def apply_rows(
+    cur: Cursor, columns: Sequence[tuple[str, str]], sql: str, rows: Sequence[Sequence[Any]]
+) -> None:
+    """Run `sql`, which reads its input from the relation `given` (`columns`: name and SQL
+    type), over all `rows` at once. On PostgreSQL that is one statement over `unnest` of an
+    array per column: a rebuild spent a quarter of its time in the same upserts pipelined one
+    row at a time. On SQLite, in process, the statement runs once per row."""
+    if not rows:
+        return
+    names = ", ".join(name for name, _ in columns)
+    if isinstance(cur, _PgCursor):
+        arrays = ", ".join(f"?::{kind}[]" for _, kind in columns)
+        source = f"SELECT * FROM unnest({arrays})"
+        arrays_of_rows = [list(column) for column in zip(*rows, strict=True)]
+        cur.execute(f"WITH given ({names}) AS ({source}) {sql}", arrays_of_rows)
+        return
+    marks = ", ".join("?" * len(columns))
+    cur.executemany(f"WITH given ({names}) AS (VALUES ({marks})) {sql}", rows)
+
+
 def select_in(cur: Cursor, sql: str, keys: Sequence[Any], chunk: int = 500) -> list[Any]:
     """Rows of `sql` (which ends in `IN`) for every key, a bounded number of keys at a time."""
     found: list[Any] = []
