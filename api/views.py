@@ -72,6 +72,7 @@ class RuleOverride(View):
     cap_month: int | None
     cap_year: int | None
     approval_above: int | None
+    cap_pair_month: int | None = None
 
 
 class Rule(RuleSummary):
@@ -80,6 +81,7 @@ class Rule(RuleSummary):
     cap_month: int | None
     cap_year: int | None
     approval_above: int | None
+    cap_pair_month: int | None = None
     disqualifies: bool
     in_force_from: date | None
     in_force_until: date | None

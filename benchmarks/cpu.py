@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +31,7 @@ def _processes() -> dict[int, tuple[int, str, float]]:
     return out
 
 
-def _seconds(port: int) -> Counter[str]:
+def _seconds(port: int) -> dict[str, float]:
     """CPU seconds of this process, the servers and projector it started (with their worker
     processes), and the PostgreSQL cluster on `port` (its postmaster and the postmaster's
     children): not the machine's other work."""
@@ -40,7 +40,7 @@ def _seconds(port: int) -> Counter[str]:
         pid for pid, (_, command, _) in processes.items()
         if "postgres" in command and f"-p {port} " in command
     }  # fmt: skip
-    used: Counter[str] = Counter()
+    used: defaultdict[str, float] = defaultdict(float)
     for pid, (parent, _, seconds) in processes.items():
         if pid == os.getpid():
             used["load client"] += seconds

@@ -24,20 +24,21 @@ earning = Projection(
         "sheet_imports",
     ),
 )
-CAPS = ("points", "cap_day", "cap_month", "cap_year", "approval_above")
+CAPS = ("points", "cap_day", "cap_month", "cap_year", "approval_above", "cap_pair_month")
 
 
 @earning.on(Rule.Defined, Rule.Established, Rule.Configured)
 def _terms(cur: Cursor, e: Any, position: int) -> None:
     t = Terms.from_event(getattr(e, "terms", None))
-    row = (t.mode, t.cap_day, t.cap_month, t.cap_year, t.approval_above, int(t.disqualifies))
+    caps = (t.cap_day, t.cap_month, t.cap_year, t.approval_above, t.cap_pair_month)
+    row = (t.mode, *caps, int(t.disqualifies))
     dates = tuple(d.isoformat() if d else None for d in (t.in_force_from, t.in_force_until))
     cur.execute("DELETE FROM rule_terms WHERE code = (SELECT code FROM rules WHERE rule_id = ?)",
                 (str(e.originator_id),))  # fmt: skip
     cur.execute(
         "INSERT INTO rule_terms (code, mode, cap_day, cap_month, cap_year, approval_above, "
-        "disqualifies, in_force_from, in_force_until) "
-        "SELECT code, ?, ?, ?, ?, ?, ?, ?, ? FROM rules WHERE rule_id = ?",
+        "cap_pair_month, disqualifies, in_force_from, in_force_until) "
+        "SELECT code, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM rules WHERE rule_id = ?",
         (*row, *dates, str(e.originator_id)),
     )
 
@@ -52,7 +53,8 @@ def _overridden(cur: Cursor, e: Rule.Overridden, position: int) -> None:
     if e.overrides:
         cur.execute(
             "INSERT INTO rule_overrides (code, community_id, points, cap_day, cap_month, "
-            "cap_year, approval_above) SELECT code, ?, ?, ?, ?, ?, ? FROM rules WHERE rule_id = ?",
+            "cap_year, approval_above, cap_pair_month) "
+            "SELECT code, ?, ?, ?, ?, ?, ?, ? FROM rules WHERE rule_id = ?",
             (e.community_id, *(e.overrides.get(k) for k in CAPS), str(e.originator_id)),
         )
 

@@ -14,7 +14,8 @@ class EarningQueries:
     def rule(self, code: str) -> Row | None:
         row = self.db.query_one(
             "SELECT r.code, r.version, r.name, r.category, r.points, r.active, t.mode, "
-            "t.cap_day, t.cap_month, t.cap_year, t.approval_above, t.disqualifies, "
+            "t.cap_day, t.cap_month, t.cap_year, t.approval_above, t.cap_pair_month, "
+            "t.disqualifies, "
             "t.in_force_from, t.in_force_until "
             "FROM rules r LEFT JOIN rule_terms t ON t.code = r.code WHERE r.code = ?",
             (code,),
@@ -23,7 +24,8 @@ class EarningQueries:
             return None
         row["active"], row["disqualifies"] = bool(row["active"]), bool(row["disqualifies"])
         row["overrides"] = self.db.query(
-            "SELECT community_id, points, cap_day, cap_month, cap_year, approval_above "
+            "SELECT community_id, points, cap_day, cap_month, cap_year, approval_above, "
+            "cap_pair_month "
             "FROM rule_overrides WHERE code = ? ORDER BY community_id",
             (code,),
         )

@@ -9,7 +9,7 @@ from api.pages.street import MODES
 from pointsbank.domain.common import DomainError
 from pointsbank.domain.terms import Terms
 
-CAPS = ("cap_day", "cap_month", "cap_year", "approval_above")
+CAPS = ("cap_day", "cap_month", "cap_year", "approval_above", "cap_pair_month")
 
 
 def whole(value: str, field: str, low: int = 1, high: int = 1_000_000) -> int | None:

@@ -46,6 +46,7 @@ class Override(Body):
     cap_month: Points | None = None
     cap_year: Points | None = None
     approval_above: Points | None = None
+    cap_pair_month: Points | None = None
     reason: Reason
 
 

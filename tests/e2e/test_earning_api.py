@@ -72,10 +72,27 @@ def test_the_rule_catalogue_shows_terms_and_overrides(street: Street) -> None:
     assert (rule["version"], rule["approval_above"], rule["cap_month"]) == (2, 50, 200)
     assert rule["overrides"] == [
         {"community_id": street.communities["a"], "points": 20, "cap_day": None,
-         "cap_month": None, "cap_year": None, "approval_above": None}
+         "cap_month": None, "cap_year": None, "approval_above": None, "cap_pair_month": None}
     ]  # fmt: skip
     refused = street.call("POST", "/rules/BIG/terms", "staff_a", {"reason": "x"})
     assert refused.status_code == 403
+
+
+def test_the_cap_per_pair_is_in_the_catalogue_and_a_community_may_override_it(
+    street: Street,
+) -> None:
+    """邻里互助's monthly cap on what one neighbour proposes for the same resident: kept with
+    the rule's terms, shown by the catalogue, and overridden per community like the others."""
+    terms = {"cap_pair_month": 30, "approval_above": 50, "reason": "互助上限"}
+    street.ok("POST", "/rules/BIG/terms", "admin", terms)
+    community = street.communities["a"]
+    override = {"cap_pair_month": 50, "reason": "本社区放宽"}
+    street.ok("POST", f"/rules/BIG/overrides/{community}", "admin", override)
+    rule = street.ok("GET", "/rules/BIG", "staff_a")
+    assert rule["cap_pair_month"] == 30
+    assert [(o["community_id"], o["cap_pair_month"]) for o in rule["overrides"]] == [
+        (community, 50)
+    ]
 
 
 def test_a_pending_award_is_approved_by_a_second_staff_member(street: Street) -> None:

@@ -66,6 +66,7 @@ def test_admin_defines_revises_overrides_and_retires_a_rule(
     page.get_by_label("积分（每次，按小时则每小时）").fill("0")
     page.get_by_label("计分方式").select_option("per_hour")
     page.get_by_label("每日上限（分）").fill("30")
+    page.get_by_label("同一提议人每月上限（分）").fill("20")
     page.get_by_role("button", name="新建规则").click()
     expect(page.locator("#e-points")).to_contain_text("积分须为 1 到 1000")
     assert count(demo_site, "SELECT COUNT(*) AS n FROM rules WHERE code = ?", code) == 0
@@ -78,6 +79,7 @@ def test_admin_defines_revises_overrides_and_retires_a_rule(
 
     page.locator("#rules").get_by_role("link", name=code).click()
     expect(page.locator("h2")).to_contain_text("第 1 版")
+    expect(page.locator("#rule-pair-cap")).to_have_text("同一提议人每月上限 20")
     page.get_by_label("新积分").fill("8")
     page.get_by_role("button", name="保存修订").click()
     expect(page.locator("#e-reason")).to_have_text("请填写原因")
@@ -88,9 +90,11 @@ def test_admin_defines_revises_overrides_and_retires_a_rule(
     expect(page.locator("h2")).to_contain_text("第 2 版")
     page.get_by_label(re.compile("^社区")).select_option(label="祖庙社区")
     page.get_by_label("本社区积分").fill("10")
+    page.get_by_label("本社区同一提议人每月上限").fill("40")
     page.get_by_label("调整原因").fill("祖庙试点")
     page.get_by_role("button", name="保存调整").click()
     expect(page.locator("#overrides")).to_contain_text("祖庙社区")
+    expect(page.locator("#overrides")).to_contain_text("40")
     page.get_by_label("停用原因").fill("改用新规则")
     page.get_by_role("button", name="停用").click()
     expect(page.locator("h2")).to_contain_text("已停用")

@@ -217,3 +217,15 @@ def test_repeated_help_between_the_same_two_residents_is_capped_per_month_by_the
     next_month = date(2026, 12, 1)
     later = Context(as_resident(poster).actor, AT, next_month)
     helper.propose_award(paired, 1, next_month, "邻里互助", later)  # a new month
+
+
+def test_a_community_override_of_the_pair_cap_applies_to_its_residents() -> None:
+    paired = Rule.establish(
+        "PAIRED", "邻里互助", Category.NEIGHBOURLY, 3, Terms(cap_pair_month=3), ADMIN
+    )
+    paired.override(COMMUNITY, {"cap_pair_month": 6}, "本社区放宽", ADMIN)
+    poster, helper = given_resident(), given_resident()
+    helper.propose_award(paired, 1, TODAY, "邻里互助", as_resident(poster))
+    helper.propose_award(paired, 1, TODAY, "邻里互助", as_resident(poster))  # 6: allowed here
+    with raises_refusal(CapExceeded, "cap-exceeded.pair-month"):
+        helper.propose_award(paired, 1, TODAY, "邻里互助", as_resident(poster))

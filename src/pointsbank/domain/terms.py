@@ -16,7 +16,9 @@ from pointsbank.domain.common import DomainError, require
 
 MAX_MINUTES = 24 * 60
 PERIODS = ("day", "month", "year")  # their words are in the message catalogue
-OVERRIDABLE = frozenset({"points", "cap_day", "cap_month", "cap_year", "approval_above"})
+OVERRIDABLE = frozenset(
+    {"points", "cap_day", "cap_month", "cap_year", "approval_above", "cap_pair_month"}
+)
 
 
 class Mode(StrEnum):
