@@ -120,8 +120,10 @@ def latin_words(page: Page) -> list[str]:
     Chinese page this should be empty (user data such as a note typed in English aside)."""
     # The header names the street and the signed-in user: their own data, not the page's text.
     text = "\n".join(page.locator("nav, main").all_inner_texts())
-    words = re.findall(r"[A-Za-z][A-Za-z0-9_.:/@+-]*", text)
-    return [w for w in words if not ALLOWED_LATIN.fullmatch(w)]
+    # Whole tokens, so that a code such as a receipt number (20261124-9A3F01B) is one token
+    # with digits, not a stray "B" after its digits.
+    tokens = re.findall(r"[A-Za-z0-9_.:/@+-]+", text)
+    return [w for w in tokens if re.search("[A-Za-z]", w) and not ALLOWED_LATIN.fullmatch(w)]
 
 
 def fits_width(page: Page) -> bool:

@@ -53,8 +53,10 @@ def replay(replica: PostgresServer, action: str) -> None:
 def caught_up(primary: PostgresServer, replica: PostgresServer) -> None:
     """Wait until the replica has replayed everything the primary has written so far, so that the
     test starts its pause from a known state however loaded the machine is."""
+    # The insert position, not the write position: with synchronous_commit off (as the tests run
+    # the server) a commit's WAL may still sit in the buffers, before `pg_current_wal_lsn()`.
     with psycopg.connect(primary.url, autocommit=True) as conn:
-        target = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]  # type: ignore[index]
+        target = conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]  # type: ignore[index]
     deadline = time.monotonic() + 30
     with psycopg.connect(replica.url, autocommit=True) as conn:
         while True:
