@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
@@ -136,3 +137,22 @@ def test_a_receipt_is_cancelled_once() -> None:
 def test_receipt_ids_follow_the_key() -> None:
     assert Receipt.id_for("u", "k") == Receipt.id_for("u", "k") != Receipt.id_for("u", "k2")
     assert isinstance(Receipt.id_for("u", "k"), UUID)
+
+
+def test_a_working_copy_of_goods_shares_no_state_that_a_redemption_changes() -> None:
+    """Redemptions work on a copy of the cached item (`copy.deepcopy`, made without copying
+    each month's counts): taking and giving back on the copy leaves the cached item as it was."""
+    cached = rice(stock=10, limit=3)
+    first = uuid4()
+    cached.take(first, 1, "household:h", ctx())
+    cached.collect_events()
+    before = deepcopy(cached.__dict__)
+
+    working = deepcopy(cached)
+    working.take(uuid4(), 2, "household:h", ctx())
+    working.take(uuid4(), 1, "household:other", ctx())
+    working.give_back(first, 1, "household:h", "2026-11", ctx())
+    assert working.stock == 10 - 1 - 2 - 1 + 1
+
+    assert cached.__dict__ == before
+    assert cached.taken == {"2026-11": {"household:h": 1}}

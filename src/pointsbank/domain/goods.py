@@ -6,7 +6,9 @@ the same version check as the stock, never from a read model.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -121,8 +123,19 @@ class Goods(Aggregate):
         )
 
     def count_taken(self, month: str, household: str, quantity: int) -> None:
-        by_household = self.taken.setdefault(month, {})
-        by_household[household] = by_household.get(household, 0) + quantity
+        # A month's counts are replaced, never changed in place: see __deepcopy__.
+        by_household = self.taken.get(month, {})
+        self.taken[month] = {**by_household, household: by_household.get(household, 0) + quantity}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Goods:
+        """The working copy a redemption gets from the aggregate cache, made in a time that does
+        not grow with the months and households the item has served: each month's counts are
+        shared (`count_taken` replaces them), only the map of months is copied."""
+        copied: Goods = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        for name, value in self.__dict__.items():
+            copied.__dict__[name] = dict(value) if name == "taken" else deepcopy(value, memo)
+        return copied
 
     def restock(self, quantity: int, note: str, ctx: Context) -> None:
         check_range(quantity, 1, MAX_STOCK - self.stock, "quantity")

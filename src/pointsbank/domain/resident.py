@@ -1,4 +1,5 @@
-"""A resident's account: enrolment, household membership and every points entry.
+"""A resident's account: enrolment, household membership and every points entry (its approvals
+in `approvals.py`, its household history in `membership.py`).
 
 Personal data (name, phone, ID card) never enters these events (invariant 9); the resident is
 known here only by a pseudonymous id.
@@ -14,11 +15,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from pointsbank.domain.approvals import Approvals
 from pointsbank.domain.common import (
     Conflict,
     Context,
     DomainError,
-    Forbidden,
     LedgerCreated,
     LedgerEvent,
     NotFound,
@@ -26,9 +27,9 @@ from pointsbank.domain.common import (
     check_points,
     require,
 )
-from pointsbank.domain.household import Household
+from pointsbank.domain.membership import Membership
 from pointsbank.domain.rule import Rule
-from pointsbank.domain.terms import CapExceeded, Mode, check_caps
+from pointsbank.domain.terms import Mode, check_caps
 
 MAX_QUANTITY = 1000
 
@@ -37,7 +38,7 @@ class InsufficientPoints(DomainError):
     code = "insufficient-points"
 
 
-class Resident(Aggregate):
+class Resident(Approvals, Membership, Aggregate):
     class Enrolled(LedgerCreated):
         community_id: UUID
         grid: str
@@ -233,42 +234,10 @@ class Resident(Aggregate):
         }
         self.balance += signed
 
-    def pending_requests(self) -> dict[str, dict[str, Any]]:
-        # Residents restored from snapshots taken before approvals existed lack the attribute.
-        pending: dict[str, dict[str, Any]] = self.__dict__.setdefault("pending", {})
-        return pending
-
-    def memberships(self) -> list[dict[str, str | None]]:
-        """Every household the resident belonged to: joined_on inclusive, left_on exclusive."""
-        # Snapshots taken before the history was kept know only the current household.
-        if "membership_history" not in self.__dict__:
-            since = self.household_since
-            self.membership_history = (
-                [{"household_id": str(self.household_id), "joined_on": str(since), "left_on": None}]
-                if self.household_id is not None and since is not None
-                else []
-            )
-        return self.membership_history
-
-    def households(self, on: date | None = None) -> set[UUID]:
-        """The household the resident belongs to now, and those they belonged to `on` a day."""
-        now = {self.household_id} if self.household_id is not None else set()
-        if on is None:
-            return now
-        day = on.isoformat()
-        return now | {
-            UUID(str(m["household_id"]))
-            for m in self.memberships()
-            if str(m["joined_on"]) <= day and (m["left_on"] is None or day < str(m["left_on"]))
-        }
-
     def dated(self, version: int) -> date | None:
         """The `occurred_on` of the entry or pending request at `version`, if there is one."""
         found = self.entries.get(str(version)) or self.pending_requests().get(str(version))
         return date.fromisoformat(found["occurred_on"]) if found else None
-
-    def is_pending(self, version: int) -> bool:
-        return str(version) in self.pending_requests()
 
     def award(self, rule: Rule, quantity: int, occurred_on: date, note: str, ctx: Context) -> int:
         require(
@@ -289,118 +258,6 @@ class Resident(Aggregate):
             **ctx.meta(occurred_on, note or rule.name),
         )
         return self.version
-
-    def propose_award(
-        self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context
-    ) -> int:
-        """An award that waits for staff approval whatever the rule's threshold: proposed by
-        someone who may not award points themselves (a resident confirming a neighbour's help)."""
-        require(
-            not rule.is_deduction,
-            DomainError("invalid-command.rule-is-deduction", {"rule_code": rule.code}),
-        )
-        points = self._points_for(rule, quantity, occurred_on, ctx)
-        self._check_pair_cap(rule, occurred_on, points, ctx.actor.user_id)
-        return self._request("award", rule, quantity, points, occurred_on, reason, ctx)
-
-    def _check_pair_cap(self, rule: Rule, occurred_on: date, points: int, proposer: str) -> None:
-        """The rule's cap on what one proposer may propose for this resident in a month."""
-        limit = rule.terms_for(self.community_id).cap_pair_month
-        if limit is None:
-            return
-        month = occurred_on.isoformat()[:7]
-        already = sum(
-            abs(item.get("net", item.get("points", 0)))
-            for item in [*self.entries.values(), *self.pending_requests().values()]
-            if item.get("requested_by") == proposer
-            and item.get("rule_code") == rule.code
-            and item["occurred_on"][:7] == month
-        )
-        if already + points > limit:
-            raise CapExceeded(
-                "cap-exceeded.pair-month", cap="pair-month", limit=limit, already=already,
-                requested=points, rule_code=rule.code,
-            )  # fmt: skip
-
-    def deduct(
-        self, rule: Rule, quantity: int, occurred_on: date, reason: str, ctx: Context
-    ) -> int:
-        require(
-            rule.is_deduction,
-            DomainError("invalid-command.rule-not-deduction", {"rule_code": rule.code}),
-        )
-        require(
-            bool(reason.strip()), DomainError("invalid-command.deduction-reason", field="reason")
-        )
-        points = self._points_for(rule, quantity, occurred_on, ctx)
-        return self._request("deduction", rule, quantity, points, occurred_on, reason, ctx)
-
-    def _request(
-        self,
-        kind: str,
-        rule: Rule,
-        quantity: int,
-        points: int,
-        occurred_on: date,
-        reason: str,
-        ctx: Context,
-    ) -> int:
-        self.trigger_event(
-            self.ApprovalRequested,
-            kind=kind,
-            rule_code=rule.code,
-            rule_version=rule.revision,
-            quantity=quantity,
-            points=points,
-            disqualifies=rule.terms_for(self.community_id).disqualifies,
-            **ctx.meta(occurred_on, reason),
-        )
-        return self.version
-
-    def approve(self, request_version: int, rule: Rule, ctx: Context) -> int:
-        """A second staff member approves a pending request; only now do its points count.
-
-        Whether a deduction disqualifies the household is the rule's setting now, when the
-        deduction takes effect, not when it was requested."""
-        request = self.pending_request(request_version)
-        require(
-            request["requested_by"] != ctx.actor.user_id,
-            Forbidden("forbidden.maker-approves"),
-        )
-        require(rule.code == request["rule_code"], DomainError("invalid-command.request-rule"))
-        self.trigger_event(
-            self.ApprovalGranted,
-            request_version=request_version,
-            kind=request["kind"],
-            rule_code=request["rule_code"],
-            rule_version=request["rule_version"],
-            quantity=request["quantity"],
-            points=request["points"],
-            disqualifies=rule.terms_for(self.community_id).disqualifies,
-            requested_by=request["requested_by"],
-            **ctx.meta(date.fromisoformat(request["occurred_on"]), request["reason"]),
-        )
-        return self.version
-
-    def refuse(self, request_version: int, reason: str, ctx: Context) -> int:
-        self.pending_request(request_version)
-        require(
-            bool(reason.strip()), DomainError("invalid-command.rejection-reason", field="reason")
-        )
-        self.trigger_event(
-            self.ApprovalRefused, request_version=request_version, **ctx.meta(ctx.today, reason)
-        )
-        return self.version
-
-    def pending_request(self, request_version: int) -> dict[str, Any]:
-        request = self.pending_requests().get(str(request_version))
-        if request is None:
-            raise NotFound(
-                "not-found.pending-request",
-                {"version": request_version},
-                field="request_version",
-            )
-        return request
 
     def _points_for(self, rule: Rule, quantity: int, occurred_on: date, ctx: Context) -> int:
         require(
@@ -510,35 +367,4 @@ class Resident(Aggregate):
         self.trigger_event(
             self.PersonalDataErased,
             **ctx.meta(ctx.today, "个人信息删除 personal data erased (PIPL)"),
-        )
-
-    def join_household(self, household: Household, joined_on: date, ctx: Context) -> None:
-        require(
-            household.community_id == self.community_id,
-            DomainError("invalid-command.household-other-community", field="household_id"),
-        )
-        require(
-            self.household_id is None,
-            DomainError("invalid-command.already-in-household"),
-        )
-        check_occurred_on(joined_on, ctx, field="joined_on")
-        require(
-            self.household_left_on is None or joined_on >= self.household_left_on,
-            DomainError("invalid-command.joined-before-left"),
-        )
-        self.trigger_event(
-            self.JoinedHousehold, household_id=household.id, **ctx.meta(joined_on, "joined")
-        )
-
-    def leave_household(self, household_id: UUID, left_on: date, ctx: Context) -> None:
-        if self.household_id != household_id:
-            raise DomainError("invalid-command.not-a-member")
-        check_occurred_on(left_on, ctx, field="left_on")
-        assert self.household_since is not None
-        require(
-            left_on > self.household_since,
-            DomainError("invalid-command.left-before-joined", {"joined": self.household_since}),
-        )
-        self.trigger_event(
-            self.LeftHousehold, household_id=self.household_id, **ctx.meta(left_on, "left")
         )
