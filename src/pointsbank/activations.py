@@ -44,7 +44,8 @@ class Activations:
 
     def issue_slip(self, cmd: Command, resident_id: UUID) -> Outcome:
         """A new slip for a resident of the actor's community. The first answer alone carries
-        the code; issuing again invalidates the old code and ends the resident's sessions."""
+        the code; issuing again is the reset: the old code, the old password and the
+        resident's sessions stop working at once (a lost or shared phone is why one asks)."""
         require_role(cmd.ctx.actor, Role.STAFF, Role.ADMIN)
         code = self.codes.new_code()
         issued: list[Activation] = []
@@ -68,6 +69,7 @@ class Activations:
             assert slip.expires_at is not None
             self.codes.keep(resident_id, slip.slip, code, slip.expires_at)
             for user_id in self.codes.accounts_of(resident_id):
+                self.accounts.passwords.clear(user_id)
                 self.accounts.sessions.end_all(user_id)
 
         outcome = self.bank.execute(cmd, decide, keep)

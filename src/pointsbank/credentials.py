@@ -79,6 +79,12 @@ class PasswordStore:
             )
             CredentialChanges.record(cur, user_id)
 
+    def clear(self, user_id: str) -> None:
+        """No password at all: signing in is refused until one is set again."""
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM passwords WHERE user_id = ?", (user_id,))
+            CredentialChanges.record(cur, user_id)
+
     def hash_of(self, user_id: str) -> str | None:
         row = self.db.query_one("SELECT password_hash FROM passwords WHERE user_id = ?", (user_id,))
         return str(row["password_hash"]) if row else None

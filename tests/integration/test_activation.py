@@ -86,7 +86,7 @@ def test_an_expired_code_writes_nothing(services: Services, street: tuple[Actor,
         services.sign_in.sign_in(PHONE, PASSWORD, "10.1.1.2", services.now())
 
 
-def test_a_new_slip_invalidates_the_old_code_and_ends_sessions(
+def test_a_new_slip_invalidates_the_old_code_the_old_password_and_sessions(
     services: Services, street: tuple[Actor, UUID]
 ) -> None:
     staff, resident = street
@@ -95,6 +95,8 @@ def test_a_new_slip_invalidates_the_old_code_and_ends_sessions(
     session = services.sign_in.sign_in(PHONE, PASSWORD, "10.1.1.1", services.now())
     second = slip(services, staff, resident)
     assert services.accounts.sessions.resume(session.session_id, services.now()) is None
+    with pytest.raises(SignInFailed):  # the reset: the old password no longer opens it
+        services.sign_in.sign_in(PHONE, PASSWORD, "10.1.1.1", services.now())
     with raises_refusal(DomainError, "invalid-command.activation-code-wrong"):
         activate(services, first)
     again = activate(services, second)
