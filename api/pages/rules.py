@@ -9,6 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict
 
 from api.deps import ServicesDep
 from api.pages import PageUser, check_form, command, field_errors, render, settle
@@ -21,7 +22,63 @@ from pointsbank.domain.rule import Category
 from projections.earning_queries import EarningQueries
 
 router = APIRouter(prefix="/ui/rules", include_in_schema=False)
-Text = Annotated[str, Form(max_length=200)]
+
+
+class Posted(BaseModel):
+    """A rules form as posted: text fields of at most 200 characters, blank when left out."""
+
+    model_config = ConfigDict(str_max_length=200)
+    csrf_token: str = ""
+    idempotency_key: str = ""
+
+    def fields(self) -> dict[str, str]:
+        """What was filled in, as the page shows it back and the command is fingerprinted."""
+        return self.model_dump(exclude={"csrf_token", "idempotency_key"})
+
+
+class TermsForm(Posted):
+    mode: str = ""
+    cap_day: str = ""
+    cap_month: str = ""
+    cap_year: str = ""
+    approval_above: str = ""
+    cap_pair_month: str = ""
+    disqualifies: str = ""
+    in_force_from: str = ""
+    in_force_until: str = ""
+
+
+class DefineForm(TermsForm):
+    code: str = ""
+    name: str = ""
+    category: str = ""
+    points: str = ""
+
+
+class ConfigureForm(TermsForm):
+    terms_reason: str = ""
+
+
+class ReviseForm(Posted):
+    name: str = ""
+    points: str = ""
+    effective_on: str = ""
+    reason: str = ""
+
+
+class OverrideForm(Posted):
+    community: str = ""
+    o_points: str = ""
+    o_cap_day: str = ""
+    o_cap_month: str = ""
+    o_cap_year: str = ""
+    o_approval_above: str = ""
+    o_cap_pair_month: str = ""
+    o_reason: str = ""
+
+
+class RetireForm(Posted):
+    retire_reason: str = ""
 
 
 def _catalogue(request: Request, services: Services, user: PageUser, **ctx: Any) -> HTMLResponse:
@@ -54,44 +111,19 @@ def define(
     request: Request,
     services: ServicesDep,
     user: PageUser,
-    code: Text = "",
-    name: Text = "",
-    category: Text = "",
-    points: Text = "",
-    mode: Text = "",
-    cap_day: Text = "",
-    cap_month: Text = "",
-    cap_year: Text = "",
-    approval_above: Text = "",
-    cap_pair_month: Text = "",
-    disqualifies: Text = "",
-    in_force_from: Text = "",
-    in_force_until: Text = "",
-    csrf_token: Text = "",
-    idempotency_key: Text = "",
+    posted: Annotated[DefineForm, Form()],
 ) -> Response:
     """Define a rule with its terms (the one way to define a rule)."""
-    check_form(request, user, csrf_token)
-    form = {
-        "code": code,
-        "name": name,
-        "category": category,
-        "points": points,
-        "mode": mode,
-        "cap_day": cap_day,
-        "cap_month": cap_month,
-        "cap_year": cap_year,
-        "approval_above": approval_above,
-        "cap_pair_month": cap_pair_month,
-        "disqualifies": disqualifies,
-        "in_force_from": in_force_from,
-        "in_force_until": in_force_until,
-    }
+    check_form(request, user, posted.csrf_token)
+    form = posted.fields()
     try:
-        if category not in {key for key, _ in CATEGORIES}:
+        if posted.category not in {key for key, _ in CATEGORIES}:
             raise DomainError("请选择类别", field="category")
-        args = (_code(code), _name(name), Category(category), points_of(points), terms_of(form))
-        cmd = command(services, user, idempotency_key, form)
+        args = (
+            _code(posted.code), _name(posted.name), Category(posted.category),
+            points_of(posted.points), terms_of(form),
+        )  # fmt: skip
+        cmd = command(services, user, posted.idempotency_key, form)
         settle(services, services.earning.rules.define(cmd, *args))
     except DomainError as exc:
         return _catalogue(
@@ -103,7 +135,7 @@ def define(
             errors=field_errors(exc, "code"),
             error="未能新建规则：见表单中的说明",
         )
-    return _catalogue(request, services, user, notice=f"已新建规则 {code.strip()}")
+    return _catalogue(request, services, user, notice=f"已新建规则 {posted.code.strip()}")
 
 
 def _rule_page(
@@ -145,13 +177,14 @@ def _change(
     services: Services,
     user: PageUser,
     code: str,
-    form: dict[str, str],
+    posted: Posted,
     act: Callable[[Command], Outcome],
     done: str,
 ) -> Response:
-    check_form(request, user, form.pop("csrf_token", ""))
-    key = form.pop("idempotency_key", "")
+    check_form(request, user, posted.csrf_token)
+    form = posted.fields()
     try:
+        key = posted.idempotency_key
         settle(services, act(command(services, user, key, {**form, "rule": code})))
     except DomainError as exc:
         return _rule_page(
@@ -173,29 +206,16 @@ def revise(
     services: ServicesDep,
     user: PageUser,
     code: str,
-    name: Text = "",
-    points: Text = "",
-    effective_on: Text = "",
-    reason: Text = "",
-    csrf_token: Text = "",
-    idempotency_key: Text = "",
+    posted: Annotated[ReviseForm, Form()],
 ) -> Response:
     """A new name or rate from the effective date on; past awards keep their version."""
-    form = {
-        "name": name,
-        "points": points,
-        "effective_on": effective_on,
-        "reason": reason,
-        "csrf_token": csrf_token,
-        "idempotency_key": idempotency_key,
-    }
 
     def act(cmd: Command) -> Outcome:
-        on = day(effective_on, "effective_on") or cmd.ctx.today
-        args = (_name(name), points_of(points), on, reason_in(form))
+        on = day(posted.effective_on, "effective_on") or cmd.ctx.today
+        args = (_name(posted.name), points_of(posted.points), on, reason_in(posted.fields()))
         return services.earning.rules.revise(cmd, code, *args)
 
-    return _change(request, services, user, code, form, act, "已修订：新版本已生效")
+    return _change(request, services, user, code, posted, act, "已修订：新版本已生效")
 
 
 @router.post("/{code}/terms", response_model=None)
@@ -204,40 +224,16 @@ def configure(
     services: ServicesDep,
     user: PageUser,
     code: str,
-    mode: Text = "",
-    cap_day: Text = "",
-    cap_month: Text = "",
-    cap_year: Text = "",
-    approval_above: Text = "",
-    cap_pair_month: Text = "",
-    disqualifies: Text = "",
-    in_force_from: Text = "",
-    in_force_until: Text = "",
-    terms_reason: Text = "",
-    csrf_token: Text = "",
-    idempotency_key: Text = "",
+    posted: Annotated[ConfigureForm, Form()],
 ) -> Response:
     """New terms (mode, caps, approval threshold, dates) as a new version."""
-    form = {
-        "mode": mode,
-        "cap_day": cap_day,
-        "cap_month": cap_month,
-        "cap_year": cap_year,
-        "approval_above": approval_above,
-        "cap_pair_month": cap_pair_month,
-        "disqualifies": disqualifies,
-        "in_force_from": in_force_from,
-        "in_force_until": in_force_until,
-        "terms_reason": terms_reason,
-        "csrf_token": csrf_token,
-        "idempotency_key": idempotency_key,
-    }
 
     def act(cmd: Command) -> Outcome:
+        form = posted.fields()
         terms, why = terms_of(form), reason_in(form, "terms_reason")
         return services.earning.rules.configure(cmd, code, terms, why)
 
-    return _change(request, services, user, code, form, act, "已修改计分条件：新版本已生效")
+    return _change(request, services, user, code, posted, act, "已修改计分条件：新版本已生效")
 
 
 @router.post("/{code}/override", response_model=None)
@@ -246,44 +242,24 @@ def override(
     services: ServicesDep,
     user: PageUser,
     code: str,
-    community: Text = "",
-    o_points: Text = "",
-    o_cap_day: Text = "",
-    o_cap_month: Text = "",
-    o_cap_year: Text = "",
-    o_approval_above: Text = "",
-    o_cap_pair_month: Text = "",
-    o_reason: Text = "",
-    csrf_token: Text = "",
-    idempotency_key: Text = "",
+    posted: Annotated[OverrideForm, Form()],
 ) -> Response:
     """A community's own points, caps or threshold; all blank removes its override."""
-    form = {
-        "community": community,
-        "o_points": o_points,
-        "o_cap_day": o_cap_day,
-        "o_cap_month": o_cap_month,
-        "o_cap_year": o_cap_year,
-        "o_approval_above": o_approval_above,
-        "o_cap_pair_month": o_cap_pair_month,
-        "o_reason": o_reason,
-        "csrf_token": csrf_token,
-        "idempotency_key": idempotency_key,
-    }
 
     def act(cmd: Command) -> Outcome:
         try:
-            where = UUID(community)
+            where = UUID(posted.community)
         except ValueError:
             raise DomainError("请选择社区", field="community") from None
-        values = {"points": whole(o_points, "o_points", 1, 1000)}
+        form = posted.fields()
+        values = {"points": whole(posted.o_points, "o_points", 1, 1000)}
         values |= {name: whole(form[f"o_{name}"], f"o_{name}") for name in CAPS}
         chosen = {k: v for k, v in values.items() if v is not None}
         return services.earning.rules.override(
             cmd, code, where, chosen, reason_in(form, "o_reason")
         )
 
-    return _change(request, services, user, code, form, act, "已保存社区调整")
+    return _change(request, services, user, code, posted, act, "已保存社区调整")
 
 
 @router.post("/{code}/retire", response_model=None)
@@ -292,18 +268,12 @@ def retire(
     services: ServicesDep,
     user: PageUser,
     code: str,
-    retire_reason: Text = "",
-    csrf_token: Text = "",
-    idempotency_key: Text = "",
+    posted: Annotated[RetireForm, Form()],
 ) -> Response:
     """Retire the rule: no new awards by it; past awards stand."""
-    form = {
-        "retire_reason": retire_reason,
-        "csrf_token": csrf_token,
-        "idempotency_key": idempotency_key,
-    }
 
     def act(cmd: Command) -> Outcome:
-        return services.earning.rules.retire(cmd, code, reason_in(form, "retire_reason"))
+        why = reason_in(posted.fields(), "retire_reason")
+        return services.earning.rules.retire(cmd, code, why)
 
-    return _change(request, services, user, code, form, act, "规则已停用")
+    return _change(request, services, user, code, posted, act, "规则已停用")
