@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ConfigDict
 
 from api.auth import Authenticated, authenticate, require_csrf
 from api.deps import ServicesDep, fingerprint, withheld
@@ -84,6 +85,19 @@ def get_page_user(request: Request, services: ServicesDep) -> Authenticated:
 
 
 PageUser = Annotated[Authenticated, Depends(get_page_user)]
+
+
+class Posted(BaseModel):
+    """A page's form as posted (FastAPI reads it into a subclass that names its fields): text
+    fields of at most 200 characters, blank when left out."""
+
+    model_config = ConfigDict(str_max_length=200)
+    csrf_token: str = ""
+    idempotency_key: str = ""
+
+    def fields(self) -> dict[str, str]:
+        """What was filled in, as the page shows it back and the command is fingerprinted."""
+        return self.model_dump(exclude={"csrf_token", "idempotency_key"})
 
 
 def check_form(request: Request, user: Authenticated, csrf_token: str | None) -> None:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ServicesDep
-from api.pages import HOME, PageUser, check_form, command, field_errors, render, settle
+from api.pages import HOME, PageUser, Posted, check_form, command, field_errors, render, settle
 from api.services import Services
 from pointsbank.application import Command, Outcome
 from pointsbank.domain.common import DomainError, Role
@@ -169,17 +169,31 @@ def item(request: Request, services: ServicesDep, user: PageUser, goods_id: UUID
     return _item_page(request, services, user, goods_id)
 
 
+class RestockForm(Posted):
+    quantity: str = ""
+    note: str = ""
+
+
+class PriceForm(Posted):
+    price: str = ""
+    reason: str = ""
+
+
+class WithdrawForm(Posted):
+    withdraw_reason: str = ""
+
+
 def _change(
     request: Request,
     services: Services,
     user: PageUser,
     goods_id: UUID,
-    form: dict[str, str],
+    posted: Posted,
     act: Callable[[Command], Outcome],
     done: str,
 ) -> Response:
-    check_form(request, user, form.pop("csrf_token"))
-    key = form.pop("idempotency_key")
+    check_form(request, user, posted.csrf_token)
+    form, key = posted.fields(), posted.idempotency_key
     try:
         settle(services, act(command(services, user, key, {**form, "goods": str(goods_id)})))
     except DomainError as exc:
@@ -202,24 +216,16 @@ def restock(
     services: ServicesDep,
     user: PageUser,
     goods_id: UUID,
-    quantity: Text = "",
-    note: Text = "",
-    csrf_token: Text = "",
-    idempotency_key: Text = "",
+    posted: Annotated[RestockForm, Form()],
 ) -> Response:
     """Add stock."""
 
     def act(cmd: Command) -> Outcome:
-        amount = _number(quantity, "quantity", 1, 100_000, "入库数量")
-        return services.counter.restock(cmd, goods_id, amount, note.strip() or "入库")
+        amount = _number(posted.quantity, "quantity", 1, 100_000, "入库数量")
+        return services.counter.restock(cmd, goods_id, amount, posted.note.strip() or "入库")
 
-    form = {
-        "quantity": quantity,
-        "note": note,
-        "csrf_token": csrf_token,
-        "idempotency_key": idempotency_key,
-    }
-    return _change(request, services, user, goods_id, form, act, f"已入库 {quantity.strip()} 件")
+    done = f"已入库 {posted.quantity.strip()} 件"
+    return _change(request, services, user, goods_id, posted, act, done)
 
 
 @router.post("/{goods_id}/price", response_model=None)
@@ -228,24 +234,17 @@ def change_price(
     services: ServicesDep,
     user: PageUser,
     goods_id: UUID,
-    price: Text = "",
-    reason: Text = "",
-    csrf_token: Text = "",
-    idempotency_key: Text = "",
+    posted: Annotated[PriceForm, Form()],
 ) -> Response:
     """Change the price; past receipts keep theirs."""
 
     def act(cmd: Command) -> Outcome:
-        value = _number(price, "price", 1, 10_000, "价格")
-        return services.counter.change_price(cmd, goods_id, value, reason.strip() or "调价")
+        value = _number(posted.price, "price", 1, 10_000, "价格")
+        reason = posted.reason.strip() or "调价"
+        return services.counter.change_price(cmd, goods_id, value, reason)
 
-    form = {
-        "price": price,
-        "reason": reason,
-        "csrf_token": csrf_token,
-        "idempotency_key": idempotency_key,
-    }
-    return _change(request, services, user, goods_id, form, act, f"价格已改为 {price.strip()} 分")
+    done = f"价格已改为 {posted.price.strip()} 分"
+    return _change(request, services, user, goods_id, posted, act, done)
 
 
 @router.post("/{goods_id}/withdraw", response_model=None)
@@ -254,20 +253,13 @@ def withdraw(
     services: ServicesDep,
     user: PageUser,
     goods_id: UUID,
-    withdraw_reason: Text = "",
-    csrf_token: Text = "",
-    idempotency_key: Text = "",
+    posted: Annotated[WithdrawForm, Form()],
 ) -> Response:
     """Take an item off the shelf for good."""
 
     def act(cmd: Command) -> Outcome:
-        if not withdraw_reason.strip():
+        if not posted.withdraw_reason.strip():
             raise DomainError("请填写下架原因", field="withdraw_reason")
-        return services.counter.withdraw(cmd, goods_id, withdraw_reason.strip())
+        return services.counter.withdraw(cmd, goods_id, posted.withdraw_reason.strip())
 
-    form = {
-        "withdraw_reason": withdraw_reason,
-        "csrf_token": csrf_token,
-        "idempotency_key": idempotency_key,
-    }
-    return _change(request, services, user, goods_id, form, act, "已下架")
+    return _change(request, services, user, goods_id, posted, act, "已下架")

@@ -9,10 +9,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict
 
 from api.deps import ServicesDep
-from api.pages import PageUser, check_form, command, field_errors, render, settle
+from api.pages import PageUser, Posted, check_form, command, field_errors, render, settle
 from api.pages.rule_forms import CAPS, day, points_of, reason_in, terms_of, whole
 from api.pages.street import CATEGORIES, MODES, _admin_only, _code, _name
 from api.services import Services
@@ -22,18 +21,6 @@ from pointsbank.domain.rule import Category
 from projections.earning_queries import EarningQueries
 
 router = APIRouter(prefix="/ui/rules", include_in_schema=False)
-
-
-class Posted(BaseModel):
-    """A rules form as posted: text fields of at most 200 characters, blank when left out."""
-
-    model_config = ConfigDict(str_max_length=200)
-    csrf_token: str = ""
-    idempotency_key: str = ""
-
-    def fields(self) -> dict[str, str]:
-        """What was filled in, as the page shows it back and the command is fingerprinted."""
-        return self.model_dump(exclude={"csrf_token", "idempotency_key"})
 
 
 class TermsForm(Posted):
