@@ -130,8 +130,8 @@ def apply_rows(
 ) -> None:
     """Run `sql`, which reads its input from the relation `given` (`columns`: name and SQL
     type), over all `rows` at once. On PostgreSQL that is one statement over `unnest` of an
-    array per column: a rebuild spent a quarter of its time in the same upserts pipelined one
-    row at a time. On SQLite, in process, the statement runs once per row."""
+    array per column instead of one pipelined statement per row (a rebuild of the annual sums
+    measured 11.9k -> 12.5k events/s). On SQLite, in process, the statement runs once per row."""
     if not rows:
         return
     names = ", ".join(name for name, _ in columns)

@@ -6,14 +6,20 @@ the same version check as the stock, never from a read model.
 
 from __future__ import annotations
 
-from copy import deepcopy
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from pointsbank.domain.common import Conflict, Context, DomainError, LedgerCreated, LedgerEvent
+from pointsbank.domain.common import (
+    Conflict,
+    Context,
+    DomainError,
+    LedgerCreated,
+    LedgerEvent,
+    copy_sharing,
+)
 
 MAX_PRICE = 10_000
 MAX_STOCK = 100_000
@@ -131,11 +137,7 @@ class Goods(Aggregate):
         """The working copy a redemption gets from the aggregate cache, made in a time that does
         not grow with the months and households the item has served: each month's counts are
         shared (`count_taken` replaces them), only the map of months is copied."""
-        copied: Goods = type(self).__new__(type(self))
-        memo[id(self)] = copied
-        for name, value in self.__dict__.items():
-            copied.__dict__[name] = dict(value) if name == "taken" else deepcopy(value, memo)
-        return copied
+        return copy_sharing(self, memo, frozenset({"taken"}))
 
     def restock(self, quantity: int, note: str, ctx: Context) -> None:
         check_range(quantity, 1, MAX_STOCK - self.stock, "quantity")
