@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pointsbank.application import PointsBank
-from pointsbank.db import Cursor, Database
+from pointsbank.db import Cursor, Database, empty_tables
 
 Handler = Callable[[Cursor, Any, int], None]
 Events = Sequence[tuple[int, Any]]
@@ -243,9 +243,7 @@ class Projector:
     def rebuild(self, batch_size: int = REBUILD_BATCH) -> int:
         """Empty every read model and project the whole log again; returns the end position."""
         with self._lock, self.db.transaction() as cur:
-            for projection in self.projections:
-                for table in projection.tables:
-                    cur.execute(f"DELETE FROM {table}")
+            empty_tables(cur, [table for p in self.projections for table in p.tables])
             cur.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE name = ?", (TRACKING_NAME,)
             )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field, StringConstraints
 
 from api import account_models as models
+from api import routes
 from api.deps import (
     ActorDep,
     AnyActorDep,
@@ -25,7 +26,7 @@ from pointsbank.domain.authority import require_role
 from pointsbank.domain.common import Actor, NotFound, Role
 from pointsbank.domain.community import Community
 
-router = APIRouter(tags=["accounts"])
+router = routes.router(tags=["accounts"])
 UserName = Annotated[str, Field(min_length=1, max_length=64)]
 # Passwords are taken exactly as typed: spaces are part of a passphrase.
 Password = Annotated[

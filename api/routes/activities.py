@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api import outcomes, views
+from api import outcomes, routes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
 from api.fields import Code, Day, Name, Whole
 from pointsbank.domain.common import Role
 from pointsbank.domain.terms import MAX_MINUTES
 from projections.earning_queries import EarningQueries
 
-router = APIRouter(prefix="/activities", tags=["activities"])
+router = routes.router(prefix="/activities", tags=["activities"])
 
 
 class NewActivity(Body):

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from api import report_views as reports
+from api import routes
 from api.deps import ActorDep, ServicesDep, visible
 from api.exports import MEDIA_TYPES, Column, Format, export
 from api.fields import Code
@@ -19,7 +20,7 @@ from pointsbank.domain.common import Actor, DomainError, Forbidden, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
 from projections.rankings import RankCursor, Scope
 
-router = APIRouter(tags=["annual points"])
+router = routes.router(tags=["annual points"])
 Year = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR, description="calendar year, local time")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 Limit = Annotated[int, Query(ge=1, le=1000)]

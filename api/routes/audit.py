@@ -10,10 +10,11 @@ from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query
+from fastapi import Depends, FastAPI, Path, Query
 from fastapi.responses import StreamingResponse
 
 from api import report_views as reports
+from api import routes
 from api.auditing import verify_all
 from api.deps import ActorDep, ServicesDep
 from api.fields import Day, Moment, Name
@@ -36,7 +37,7 @@ def auditor(actor: ActorDep) -> Actor:
     return actor
 
 
-router = APIRouter(
+router = routes.router(
     prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)], responses=refusals(403)
 )
 Position = Annotated[int | None, Query(ge=0, le=2**62, description="as of this log position")]

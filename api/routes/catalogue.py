@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api import outcomes, views
+from api import outcomes, routes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from api.fields import Code, Name, Whole
 from api.routes.earning import RuleTerms
 from pointsbank.domain.rule import Category
 from pointsbank.domain.terms import Terms
 
-router = APIRouter(tags=["catalogue"])
+router = routes.router(tags=["catalogue"])
 
 
 class NewCommunity(Body):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api import outcomes, views
+from api import outcomes, routes, views
 from api.deps import ActorDep, Body, CommanderDep, ReaderDep, ServicesDep, readable, visible
 from api.fields import Day, Name, Note, Whole
 from api.metrics import redemption
@@ -19,7 +19,7 @@ from pointsbank.domain.authority import require_community, require_role
 from pointsbank.domain.common import Actor, DomainError, Role
 from pointsbank.domain.goods import MAX_LINE_QUANTITY, MAX_PRICE, MAX_STOCK
 
-router = APIRouter(tags=["counter"])
+router = routes.router(tags=["counter"])
 Price = Annotated[int, Whole(1, MAX_PRICE)]
 Stock = Annotated[int, Whole(0, MAX_STOCK)]
 

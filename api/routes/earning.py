@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api import outcomes, views
+from api import outcomes, routes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from api.fields import Code, Day, Flag, Name, Reason, Version, VersionPath, Whole
 from pointsbank.domain.common import NotFound, Role
 from pointsbank.domain.terms import Mode, Terms
 from projections.earning_queries import EarningQueries
 
-router = APIRouter(tags=["earning"])
+router = routes.router(tags=["earning"])
 Points = Annotated[int, Whole(1, 1_000_000)]
 RulePoints = Annotated[int, Whole(1, 1000)]
 

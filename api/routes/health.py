@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
-from api import views
+from api import routes, views
 from api.deps import ServicesDep
 from api.openapi import refusals
 from api.problems import ApiProblem
 from pointsbank.domain.common import DomainError
 from projections.lag import Lag, projection_lag
 
-router = APIRouter(tags=["health"])
+router = routes.router(tags=["health"])
 
 
 class NotReady(DomainError):

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api import outcomes, views
+from api import outcomes, routes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep, visible
 from api.fields import Day, Name
 from pointsbank.domain.common import Role
 
-router = APIRouter(prefix="/households", tags=["households"])
+router = routes.router(prefix="/households", tags=["households"])
 
 
 class NewHousehold(Body):

@@ -5,18 +5,18 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, UploadFile
+from fastapi import UploadFile
 from fastapi.params import File
 from fastapi.responses import JSONResponse
 
-from api import outcomes, views
+from api import outcomes, routes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from api.problems import ApiProblem
 from pointsbank.domain.common import Role
 from pointsbank.sheets import MAX_BYTES
 from projections.earning_queries import EarningQueries
 
-router = APIRouter(prefix="/imports", tags=["imports"])
+router = routes.router(prefix="/imports", tags=["imports"])
 
 
 class Sheet(Body):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api import outcomes, views
+from api import outcomes, routes, views
 from api.deps import ActorDep, Body, CommanderDep, ReaderDep, ServicesDep, readable, visible
 from api.fields import Code, Day, Flag, Note, PersonName, Reason, SearchText, Version, Whole
 from pointsbank.domain.common import MAX_POINTS_PER_EVENT, Role
@@ -17,7 +17,7 @@ from pointsbank.domain.resident import MAX_QUANTITY
 from pointsbank.domain.terms import MAX_MINUTES
 from pointsbank.registry import PersonalData
 
-router = APIRouter(prefix="/residents", tags=["residents"])
+router = routes.router(prefix="/residents", tags=["residents"])
 LOOK_UP = "part of a name, phone or door number; an ID-card tail; a resident card code"
 Quantity = Annotated[int, Whole(1, MAX_QUANTITY)]
 Minutes = Annotated[int, Whole(1, MAX_MINUTES)]

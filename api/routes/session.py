@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
-from api import views
+from api import routes, views
 from api.deps import AnyActorDep, ServicesDep
 
-router = APIRouter(tags=["session"])
+router = routes.router(tags=["session"])
 
 
 @router.get("/me", response_model=views.Me)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from fastapi.responses import JSONResponse
 
-from api import outcomes, views
+from api import outcomes, routes, views
 from api.deps import ActorDep, Body, CommanderDep, ServicesDep
 from api.fields import Reason
 from api.openapi import refusals
@@ -19,7 +19,7 @@ from pointsbank.domain.common import Conflict, Role
 from pointsbank.domain.year import FIRST_YEAR, LAST_YEAR
 from projections.year_replay import reproduce_now
 
-router = APIRouter(prefix="/years", tags=["year close"])
+router = routes.router(prefix="/years", tags=["year close"])
 YearPath = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 

@@ -145,6 +145,18 @@ def apply_rows(
     cur.executemany(f"WITH given ({names}) AS (VALUES ({marks})) {sql}", rows)
 
 
+def empty_tables(cur: Cursor, tables: Sequence[str]) -> None:
+    """Delete every row of `tables`. On PostgreSQL one TRUNCATE: a DELETE would fire the score
+    tables' row triggers once per row and leave every row dead behind it (measured on a
+    1M-event street: 40 s for annual_residents alone, and slower on each rebuild after).
+    TRUNCATE fires their statement triggers instead, which empty the scores."""
+    if isinstance(cur, _PgCursor):
+        cur.execute(f"TRUNCATE {', '.join(tables)}")
+        return
+    for table in tables:
+        cur.execute(f"DELETE FROM {table}")
+
+
 def select_in(cur: Cursor, sql: str, keys: Sequence[Any], chunk: int = 500) -> list[Any]:
     """Rows of `sql` (which ends in `IN`) for every key, a bounded number of keys at a time."""
     found: list[Any] = []
@@ -174,15 +186,24 @@ class PostgresDatabase(Database):
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             yield _PgCursor(cur)
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        # One statement is its own snapshot: autocommit spares the BEGIN and COMMIT round
+        # trips a transaction would add (a third of a balance read's time under load).
+        self._reading(write=False)
+        return self._autocommit(sql, params)
+
     def peek(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        # Autocommit spares the BEGIN and COMMIT round trips a transaction would add.
+        rows = self._autocommit(sql, params)
+        return rows[0] if rows else None
+
+    def _autocommit(self, sql: str, params: Sequence[Any]) -> list[Row]:
         with self.pool.connection() as conn:
             conn.autocommit = True
             try:
-                row: Row | None = conn.execute(sql.replace("?", "%s"), params).fetchone()
+                rows: list[Row] = conn.execute(sql.replace("?", "%s"), params).fetchall()
             finally:
                 conn.autocommit = False
-            return row
+            return rows
 
     def compact(self, table: str, wait: float = COMPACT_WAIT_SECONDS) -> bool:
         """VACUUM FULL writes the live rows to new files and drops the old ones (an UPDATE
