@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             settings, apply_migrations=settings.database_url.startswith("sqlite:")
         )
         app.state.services.start_projecting()
+        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         try:
             yield
         finally:

@@ -1,16 +1,12 @@
-"""Runs the app under uvicorn: uvloop and httptools, and a listener that keeps TCP_NODELAY.
+"""Runs the app under uvicorn: uvloop and httptools, several workers sharing one listener.
 
-With several workers uvicorn binds the listening socket itself and leaves its `proto` at 0;
-sockets accepted from it inherit that, and asyncio turns TCP_NODELAY on only for sockets that
-report IPPROTO_TCP. Nagle's algorithm then holds every keep-alive response after the first until
-the client's delayed ACK, ~40 ms (uvicorn issue #3149). uvloop sets TCP_NODELAY whatever the
-listener says, but the asyncio loop (`--loop asyncio`, or where uvloop is missing) does not, so
-the listener is fixed at the root too.
+uvicorn before 0.55 bound the listener of `--workers N` with protocol 0, so asyncio left
+TCP_NODELAY off on accepted sockets and every keep-alive response after the first waited ~40 ms
+for a delayed ACK (uvicorn issue #3149); 0.55 binds it as IPPROTO_TCP, and a test keeps it so.
 """
 
 from __future__ import annotations
 
-import socket
 import sys
 
 import uvicorn
@@ -20,20 +16,8 @@ from uvicorn.supervisors import Multiprocess
 APP = "api.app:create_app"
 
 
-class NoDelayConfig(uvicorn.Config):
-    """uvicorn's configuration, but the listener it binds reports its real protocol."""
-
-    def bind_socket(self) -> socket.socket:
-        bound = super().bind_socket()
-        if bound.family not in (socket.AF_INET, socket.AF_INET6):
-            return bound
-        # Wrapped anew, the descriptor's family, type and protocol are read from the kernel
-        # (SO_PROTOCOL says IPPROTO_TCP), and accepted sockets inherit the protocol.
-        return socket.socket(fileno=bound.detach())
-
-
-def config(host: str, port: int, workers: int, access_log: bool = True) -> NoDelayConfig:
-    return NoDelayConfig(
+def config(host: str, port: int, workers: int, access_log: bool = True) -> uvicorn.Config:
+    return uvicorn.Config(
         APP,
         factory=True,
         host=host,
@@ -45,7 +29,7 @@ def config(host: str, port: int, workers: int, access_log: bool = True) -> NoDel
     )
 
 
-def serve(settings: NoDelayConfig) -> None:
+def serve(settings: uvicorn.Config) -> None:
     """Serve until interrupted, as `uvicorn.run` does, with the listener above."""
     server = uvicorn.Server(settings)
     try:

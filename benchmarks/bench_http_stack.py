@@ -2,10 +2,10 @@
 and two server processes, for each way of serving (issue 14, point 4).
 
 `plain uvicorn` is how the product was served before: `python -m uvicorn --workers N` on
-asyncio and h11, whose multi-worker listener leaves Nagle on (uvicorn issue #3149).
-`pointsbank serve` is how it is served now (uvloop, httptools, a listener that keeps
-TCP_NODELAY). `--tree` runs the servers from another checkout (e.g. `git archive main`), so
-that code before and after a change is measured in one run on one machine.
+asyncio and h11, whose multi-worker listener left Nagle on before uvicorn 0.55 (issue #3149).
+`pointsbank serve` is how it is served now (uvloop, httptools). `--tree` runs the servers from
+another checkout (e.g. `git archive main`), so that code before and after a change is measured
+in one run on one machine.
 
 Run: .venv/bin/python -m benchmarks.bench_http_stack [--tree /tmp/before] [--seconds 5]
 """

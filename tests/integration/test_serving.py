@@ -8,20 +8,26 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
-import uvicorn
 import uvloop
+from anyio import to_thread
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, ConfigDict
 from starlette.middleware.base import BaseHTTPMiddleware
 
+from api import routes
 from api.app import create_app
 from api.services import open_services
-from api.serving import NoDelayConfig
+from api.serving import config
 from pointsbank.db import PostgresDatabase
 from pointsbank.settings import Settings
 from tests.integration.test_counter_processes import ROOT, free_port, wait_until_up
@@ -70,15 +76,9 @@ async def accepted_socket_options(listener: socket.socket) -> tuple[int, int]:
 
 @pytest.mark.parametrize("loop", sorted(LOOPS))
 def test_the_listener_of_several_workers_keeps_nagle_off(loop: str) -> None:
-    listener = NoDelayConfig("api.app:create_app", host="127.0.0.1", port=0).bind_socket()
+    listener = config("127.0.0.1", 0, workers=2).bind_socket()
     assert listener.proto == socket.IPPROTO_TCP
     assert LOOPS[loop](accepted_socket_options(listener))[1] == 1
-
-
-def test_uvicorns_own_listener_would_leave_nagle_on_under_asyncio() -> None:
-    """The upstream fault this works around; when it passes no more, the workaround can go."""
-    listener = uvicorn.Config("api.app:create_app", host="127.0.0.1", port=0).bind_socket()
-    assert LOOPS["asyncio"](accepted_socket_options(listener))[1] == 0
 
 
 def test_serve_with_two_workers_answers_over_keep_alive(tmp_path: Any) -> None:
@@ -123,3 +123,51 @@ def test_connection_pools_are_sized_from_settings(pg_server: PostgresServer) -> 
         assert (events.min_size, events.max_size) == (3, 7)
     finally:
         services.close()
+
+
+def test_plain_routes_run_on_as_many_threads_as_the_settings_say(tmp_path: Any) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", worker_threads=3)
+    with TestClient(create_app(settings)) as client:
+        assert client.portal is not None
+        tokens = client.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
+        assert client.get("/healthz").json() == {"status": "ok"}
+    assert tokens == 3
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    resident_id: UUID
+    points: int
+
+
+def test_a_get_route_answers_its_model_validated_in_its_own_thread() -> None:
+    app = FastAPI()
+    router = routes.router()
+    threads: dict[str, int] = {}
+
+    @router.get("/answer", response_model=Answer)
+    def answer() -> dict[str, Any]:
+        threads["route"] = threading.get_ident()
+        return {"resident_id": str(UUID(int=7)), "points": "12", "note": "kept"}
+
+    @router.get("/wrong", response_model=Answer)
+    def wrong() -> dict[str, Any]:
+        return {"resident_id": "not an id", "points": 1}
+
+    @router.post("/made", response_model=Answer, status_code=201)
+    def made() -> dict[str, Any]:
+        return {"resident_id": str(UUID(int=8)), "points": 2}
+
+    app.include_router(router)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        got = client.get("/answer")
+        assert (got.status_code, got.json()) == (
+            200,
+            {"resident_id": str(UUID(int=7)), "points": 12, "note": "kept"},
+        )
+        assert got.headers["content-type"] == "application/json"
+        assert client.get("/wrong").status_code == 500  # never an answer its model does not allow
+        assert client.post("/made").status_code == 201  # only plain GETs are wrapped
+    wrapped = next(r for r in router.routes if getattr(r, "path", "") == "/answer")
+    assert isinstance(wrapped, routes.AnsweredInThread)
+    assert getattr(wrapped.endpoint, "__wrapped__", None) is answer
