@@ -157,7 +157,7 @@ class Commander:
         return {"Idempotent-Replayed": "true"} if outcome.replayed else {}
 
 
-def get_commander(
+async def get_commander(
     request: Request,
     services: ServicesDep,
     actor: ActorDep,
@@ -170,6 +170,14 @@ def get_commander(
         ),
     ] = None,
 ) -> Commander:
+    # async: no I/O, so no worker thread for it (each is a trip through the pool).
+    return commander(request, services, actor, idempotency_key)
+
+
+def commander(
+    request: Request, services: Services, actor: Actor, idempotency_key: str | None
+) -> Commander:
+    """The envelope of one change under the request's idempotency key."""
     key = (idempotency_key or "").strip()
     if not key:
         raise ApiProblem(400, "idempotency-key-missing")

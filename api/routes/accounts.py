@@ -18,7 +18,7 @@ from api.deps import (
     Commander,
     CommanderDep,
     ServicesDep,
-    get_commander,
+    commander,
 )
 from api.fields import Code, Moment, Name, PersonName
 from api.openapi import refusals
@@ -72,7 +72,7 @@ def community_scope(services: Any, code: str | None) -> list[UUID]:
     return [community_id]
 
 
-def get_self_commander(
+async def get_self_commander(
     request: Request,
     services: ServicesDep,
     actor: AnyActorDep,
@@ -82,7 +82,7 @@ def get_self_commander(
     ] = None,
 ) -> Commander:
     """The command envelope for a change to one's own account, which residents make too."""
-    return get_commander(request, services, actor, idempotency_key)
+    return commander(request, services, actor, idempotency_key)
 
 
 SelfCommanderDep = Annotated[Commander, Depends(get_self_commander)]

@@ -32,7 +32,8 @@ from projections.replay import replay as run_replay
 from projections.year_replay import rankings_as_of as replay_rankings
 
 
-def auditor(actor: ActorDep) -> Actor:
+async def auditor(actor: ActorDep) -> Actor:
+    # async: no I/O, so no worker thread for it.
     require_role(actor, Role.AUDITOR, Role.ADMIN)
     return actor
 
@@ -44,7 +45,7 @@ Position = Annotated[int | None, Query(ge=0, le=2**62, description="as of this l
 At = Annotated[Moment | None, Query(description="as of this moment (ISO 8601, UTC if no zone)")]
 
 
-def as_of(position: Position = None, at: At = None) -> AsOf:
+async def as_of(position: Position = None, at: At = None) -> AsOf:
     if position is not None and at is not None:
         raise DomainError("invalid-command.position-or-at", field="at")
     return AsOf(position=position, at=at)
