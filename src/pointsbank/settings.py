@@ -93,13 +93,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     worker_threads: int = Field(
-        default=4,
+        default=8,
         ge=1,
         le=1000,
-        description="threads each server process runs plain (`def`) routes on. Few: every "
-        "thread more that waits for the database contends for Python's lock when it wakes "
-        "(measured on 2 cores, 32 connections: 40 threads gave 192 awards/s and a p99 of 100 "
-        "ms for a balance read, 4 threads 228/s and 41 ms)",
+        description="threads each server process runs plain (`def`) routes on: enough to "
+        "cover the waits for the database, and no more, for every thread more contends for "
+        "Python's lock when it wakes (see the README's Configuration for the figures)",
     )
     db_pool_min_size: int = Field(
         default=1,
