@@ -86,6 +86,20 @@ def test_a_redemption_debits_points_and_stock_and_issues_a_receipt(shop: Shop) -
     assert queries.goods_item(oil)["stock"] == 1  # type: ignore[index]
     totals = shop.services.queries.balance(resident)
     assert totals is not None and totals["totals"] == {"award": 100, "redemption": -80}
+    assert totals["balance"] == 20 and totals["resident_id"] == str(resident)
+
+
+def test_a_balance_without_entries_has_no_totals_and_an_unknown_id_no_balance(shop: Shop) -> None:
+    resident = shop.resident(0)
+    shop.services.projector.catch_up()
+    queries = shop.services.queries
+    assert queries.balance(resident) == {
+        "resident_id": str(resident),
+        "community_id": str(COMMUNITY),
+        "balance": 0,
+        "totals": {},
+    }
+    assert queries.balance(uuid4()) is None
 
 
 @pytest.mark.parametrize(
