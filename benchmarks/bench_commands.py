@@ -15,7 +15,9 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
-from uuid import UUID
+from uuid import UUID, uuid4
+
+import psycopg
 
 from api.services import Services, open_services
 from benchmarks.bench_ledger import STAFF, TODAY, cmd, prepare
@@ -74,7 +76,13 @@ def by_history(url: str, residents: int = 16, awards: int = 400) -> dict[int, fl
 def measure_history(bench: Bench) -> list[Figure]:
     from benchmarks.run import at_least
 
-    rates = by_history(bench.server.create_database("p1_histories"))
+    # A fresh database each run: the bench's cluster is kept, with what earlier runs left in it.
+    name = f"p1_histories_{uuid4().hex[:8]}"
+    try:
+        rates = by_history(bench.server.create_database(name))
+    finally:
+        with psycopg.connect(bench.server.url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
     longest = max(HISTORIES)
     return [
         at_least("P1", f"awards/s at {longest:,}-entry histories", rates[longest], "/s",
