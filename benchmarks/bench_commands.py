@@ -17,8 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-import psycopg
-
 from api.services import Services, open_services
 from benchmarks.bench_ledger import STAFF, TODAY, cmd, prepare
 from pointsbank.settings import Settings
@@ -81,8 +79,7 @@ def measure_history(bench: Bench) -> list[Figure]:
     try:
         rates = by_history(bench.server.create_database(name))
     finally:
-        with psycopg.connect(bench.server.url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        bench.server.drop_database(name)
     longest = max(HISTORIES)
     return [
         at_least("P1", f"awards/s at {longest:,}-entry histories", rates[longest], "/s",

@@ -87,9 +87,8 @@ def generated(server: PostgresServer, spec: Spec, log: Any = print) -> Generated
         if applied:
             log(f"reusing {name}, with the migrations added since: {', '.join(applied)}")
         return Generated(url=url, reused=True, seconds=0.0, **meta)
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    server.drop_database(name)
+    server.create_database(name)
     started = time.perf_counter()
     frame = _frame(url, spec.communities)
     log(f"generating {spec.residents} residents in {spec.communities} communities into {name}")

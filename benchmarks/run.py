@@ -23,8 +23,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from benchmarks import baselines, bench_reads
 from benchmarks.generate import BENCH_DIR, Generated, Spec, generated
 from benchmarks.http_load import Load, serving
@@ -86,8 +84,7 @@ def measure_baselines(bench: Bench, base: str) -> None:
     empty = baselines.empty_endpoint(base)
     b["empty endpoint req/s, 32 conn"] = empty.rate
     b["empty endpoint p99 ms, 32 conn"] = empty.percentile(99)
-    with psycopg.connect(bench.server.url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "baselines_{os.getpid()}"')
+    bench.server.drop_database(f"baselines_{os.getpid()}")
 
 
 def measure_reads(bench: Bench, base: str) -> dict[int, Load]:

@@ -98,6 +98,11 @@ class PostgresServer:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return self._url_for(name)
 
+    def drop_database(self, name: str) -> None:
+        """Drop database ``name`` if it exists (a kept cluster keeps what a run left)."""
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
     def stop(self) -> None:
         """Stop the server and delete its files. Safe to call more than once."""
         if self._stopped:
